@@ -1,0 +1,40 @@
+/* sl-graph-private.h: what the runtime reads of a graph
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "sl-graph.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char       *id;
+  char       *factory;
+  GType       type;
+  GHashTable *properties;   /* name → GValue*, already of the property's type */
+} SlGraphNode;
+
+typedef struct
+{
+  char             *id;
+  char             *source_node;
+  char             *source_port;
+  char             *target_node;
+  char             *target_port;
+  guint             capacity;
+  SlOverflowPolicy  policy;
+} SlGraphLink;
+
+/* Insertion order, stable: the runtime applies deltas in this order. */
+GPtrArray   *_sl_graph_get_nodes   (SlGraph    *self);
+GPtrArray   *_sl_graph_get_links   (SlGraph    *self);
+SlGraphNode *_sl_graph_lookup_node (SlGraph    *self,
+                                    const char *id);
+SlGraphLink *_sl_graph_lookup_link (SlGraph    *self,
+                                    const char *id);
+
+
+G_END_DECLS

@@ -1,0 +1,51 @@
+/* sl-waker-private.h: how a sleeping processor is woken
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <stdatomic.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* One per scheduled processor. The processor's thread announces that it is
+ * about to sleep by setting `sleeping`, re-checks for work, then waits.
+ * Producers look at `sleeping` after publishing work and take the lock only
+ * when it is set, so waking a consumer that is awake costs no syscall. Only
+ * the sleeping thread clears its own flag, which is what keeps wake-ups from
+ * being lost.
+ *
+ * A waker bound to a GSource (main-context processors) wakes by making the
+ * source ready instead. */
+typedef struct _SlWaker SlWaker;
+
+struct _SlWaker
+{
+  _Alignas (64) atomic_int sleeping;
+  gatomicrefcount refcount;
+  GMutex mutex;
+  GCond cond;
+  gboolean pending;
+  GSource *source;
+};
+
+SlWaker  *sl_waker_new        (void);
+SlWaker  *sl_waker_new_for_source (GSource *source);
+SlWaker  *sl_waker_ref        (SlWaker *waker);
+void      sl_waker_unref      (SlWaker *waker);
+void      sl_waker_wake       (SlWaker *waker);
+
+typedef gboolean (*SlWakerCheck) (gpointer user_data);
+
+/* Sleeps until woken, @check returns TRUE, or @end_time (monotonic µs, or
+ * -1 for none) passes. */
+void      sl_waker_wait       (SlWaker      *waker,
+                               SlWakerCheck  check,
+                               gpointer      user_data,
+                               gint64        end_time);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SlWaker, sl_waker_unref)
+
+G_END_DECLS

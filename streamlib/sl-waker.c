@@ -1,0 +1,101 @@
+/* sl-waker.c: how a sleeping processor is woken
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "sl-lock-private.h"
+#include "sl-waker-private.h"
+
+SlWaker *
+sl_waker_new (void)
+{
+  SlWaker *waker = g_new0 (SlWaker, 1);
+
+  g_atomic_ref_count_init (&waker->refcount);
+  atomic_init (&waker->sleeping, 0);
+  g_mutex_init (&waker->mutex);
+  g_cond_init (&waker->cond);
+
+  return waker;
+}
+
+SlWaker *
+sl_waker_new_for_source (GSource *source)
+{
+  SlWaker *waker = sl_waker_new ();
+
+  waker->source = g_source_ref (source);
+  return waker;
+}
+
+SlWaker *
+sl_waker_ref (SlWaker *waker)
+{
+  g_atomic_ref_count_inc (&waker->refcount);
+  return waker;
+}
+
+void
+sl_waker_unref (SlWaker *waker)
+{
+  if (!g_atomic_ref_count_dec (&waker->refcount))
+    return;
+
+  g_clear_pointer (&waker->source, g_source_unref);
+  g_mutex_clear (&waker->mutex);
+  g_cond_clear (&waker->cond);
+  g_free (waker);
+}
+
+void
+sl_waker_wake (SlWaker *waker)
+{
+  /* Pairs with the fence in sl_waker_wait(): either the sleeper sees the
+   * work published before this call, or we see its flag. */
+  atomic_thread_fence (memory_order_seq_cst);
+  if (atomic_load_explicit (&waker->sleeping, memory_order_relaxed) == 0)
+    return;
+
+  if (waker->source != NULL)
+    {
+      g_source_set_ready_time (waker->source, 0);
+      return;
+    }
+
+  sl_mutex_lock (&waker->mutex);
+  waker->pending = TRUE;
+  g_cond_signal (&waker->cond);
+  sl_mutex_unlock (&waker->mutex);
+}
+
+void
+sl_waker_wait (SlWaker      *waker,
+               SlWakerCheck  check,
+               gpointer      user_data,
+               gint64        end_time)
+{
+  g_assert (waker->source == NULL);
+
+  atomic_store_explicit (&waker->sleeping, 1, memory_order_relaxed);
+  atomic_thread_fence (memory_order_seq_cst);
+
+  if (check == NULL || !check (user_data))
+    {
+      sl_mutex_lock (&waker->mutex);
+      while (!waker->pending)
+        {
+          if (end_time < 0)
+            sl_cond_wait (&waker->cond, &waker->mutex);
+          else if (!sl_cond_wait_until (&waker->cond, &waker->mutex, end_time))
+            break;
+        }
+      waker->pending = FALSE;
+      sl_mutex_unlock (&waker->mutex);
+    }
+
+  atomic_store_explicit (&waker->sleeping, 0, memory_order_relaxed);
+}
+
+/* Main-context wakers: the source's dispatch clears the flag itself. */
