@@ -7,6 +7,7 @@
 
 #include "sl-link-private.h"
 #include "sl-link-stats-private.h"
+#include "sl-runner-private.h"
 
 SlLink *
 sl_link_new (const char       *id,
@@ -136,9 +137,21 @@ sl_link_push (SlLink        *link,
 
         case SL_OVERFLOW_BLOCK:
         default:
-          /* Make sure the consumer is awake to make room, then wait. */
-          sl_link_wake_consumer (link);
-          sl_waker_wait (link->space_waker, sl_link_has_room, link, -1);
+          {
+            SlRunner *runner = sl_runner_get_current ();
+
+            /* Make sure the consumer is awake to make room, then wait. A
+             * pause does not wait for a producer stuck here. */
+            sl_link_wake_consumer (link);
+            if (runner != NULL)
+              {
+                atomic_store (&runner->blocked, 1);
+                runner->host->gate_passed (runner->host_data);
+              }
+            sl_waker_wait (link->space_waker, sl_link_has_room, link, -1);
+            if (runner != NULL)
+              atomic_store (&runner->blocked, 0);
+          }
           break;
         }
     }

@@ -7,10 +7,12 @@
 
 #include "sl-library-private.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #include "sl-processor-private.h"
 #include "sl-port-private.h"
+#include "sl-runner-private.h"
 
 /**
  * SlProcessor:
@@ -71,6 +73,9 @@ typedef struct
 typedef struct
 {
   char         *id;
+  SlRuntime    *runtime;     /* not referenced: the runtime outlives its processors */
+  SlRunner     *runner;
+  atomic_int_fast64_t interval;
   GPtrArray    *input_ports;
   GPtrArray    *output_ports;
 } SlProcessorPrivate;
@@ -633,4 +638,150 @@ sl_processor_get_output_ports (SlProcessor *self)
   g_return_val_if_fail (SL_IS_PROCESSOR (self), NULL);
 
   return priv->output_ports;
+}
+
+void
+_sl_processor_attach (SlProcessor *self,
+                      SlRuntime   *runtime,
+                      SlRunner    *runner)
+{
+  SlProcessorPrivate *priv = sl_processor_get_instance_private (self);
+
+  priv->runtime = runtime;
+  priv->runner = runner;
+  atomic_store (&runner->interval, atomic_load (&priv->interval));
+}
+
+SlRunner *
+_sl_processor_get_runner (SlProcessor *self)
+{
+  SlProcessorPrivate *priv = sl_processor_get_instance_private (self);
+
+  return priv->runner;
+}
+
+/**
+ * sl_processor_get_runtime:
+ * @self: a processor
+ *
+ * Gets the runtime running this processor. Processor code may call any
+ * runtime method on it, from any of its virtual functions.
+ *
+ * Any thread may call this.
+ *
+ * Returns: (transfer none) (nullable): the runtime, or %NULL for an instance
+ *   no runtime runs
+ *
+ * Since: 1.0
+ */
+SlRuntime *
+sl_processor_get_runtime (SlProcessor *self)
+{
+  SlProcessorPrivate *priv = sl_processor_get_instance_private (self);
+
+  g_return_val_if_fail (SL_IS_PROCESSOR (self), NULL);
+
+  return priv->runtime;
+}
+
+/**
+ * sl_processor_finish:
+ * @self: a processor
+ *
+ * Declares that the processor will produce nothing more, like a source that
+ * reached its last frame: end-of-stream is sent on every output after the
+ * current `process` returns, and `process` is not called again. The
+ * processor is torn down when the runtime stops.
+ *
+ * Call it from the processor's own thread (typically from `process`).
+ *
+ * Since: 1.0
+ */
+void
+sl_processor_finish (SlProcessor *self)
+{
+  SlProcessorPrivate *priv = sl_processor_get_instance_private (self);
+
+  g_return_if_fail (SL_IS_PROCESSOR (self));
+
+  if (priv->runner != NULL)
+    atomic_store (&priv->runner->finish_requested, TRUE);
+}
+
+/**
+ * sl_processor_schedule:
+ * @self: a processor
+ *
+ * Asks the runtime to call `process` once more. This is how a
+ * [enum@Streamlib.ExecutionMode.MANUAL] processor drives its own timing, for
+ * instance from a GStreamer callback; other modes do not need it.
+ *
+ * Any thread may call this.
+ *
+ * Since: 1.0
+ */
+void
+sl_processor_schedule (SlProcessor *self)
+{
+  SlProcessorPrivate *priv = sl_processor_get_instance_private (self);
+
+  g_return_if_fail (SL_IS_PROCESSOR (self));
+
+  if (priv->runner != NULL)
+    {
+      atomic_store (&priv->runner->schedule_requested, TRUE);
+      sl_waker_wake (priv->runner->waker);
+    }
+}
+
+/**
+ * sl_processor_set_interval:
+ * @self: a processor
+ * @interval: the period between two `process` calls, in microseconds, or 0
+ *   to call `process` as often as possible
+ *
+ * Paces a [enum@Streamlib.ExecutionMode.CONTINUOUS] processor. The thread
+ * sleeps between calls; it does not spin.
+ *
+ * Any thread may call this; it takes effect at the next call.
+ *
+ * Since: 1.0
+ */
+void
+sl_processor_set_interval (SlProcessor *self,
+                           GTimeSpan    interval)
+{
+  SlProcessorPrivate *priv = sl_processor_get_instance_private (self);
+
+  g_return_if_fail (SL_IS_PROCESSOR (self));
+  g_return_if_fail (interval >= 0);
+
+  atomic_store (&priv->interval, interval);
+  if (priv->runner != NULL)
+    {
+      atomic_store (&priv->runner->interval, interval);
+      sl_waker_wake (priv->runner->waker);
+    }
+}
+
+/**
+ * sl_processor_get_interval:
+ * @self: a processor
+ *
+ * Gets the pacing set with [method@Streamlib.Processor.set_interval].
+ *
+ * Any thread may call this.
+ *
+ * Returns: the interval in microseconds, 0 for none
+ *
+ * Since: 1.0
+ */
+GTimeSpan
+sl_processor_get_interval (SlProcessor *self)
+{
+  SlProcessorPrivate *priv = sl_processor_get_instance_private (self);
+
+  g_return_val_if_fail (SL_IS_PROCESSOR (self), 0);
+
+  return atomic_load (&priv->interval);
 }

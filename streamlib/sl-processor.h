@@ -19,6 +19,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _SlRuntime SlRuntime;
+
 #define SL_TYPE_PROCESSOR (sl_processor_get_type ())
 
 SL_AVAILABLE_IN_1_0
@@ -89,6 +91,17 @@ const char      *sl_processor_class_get_description      (SlProcessorClass *klas
 
 SL_AVAILABLE_IN_1_0
 const char      *sl_processor_get_id                     (SlProcessor      *self);
+SL_AVAILABLE_IN_1_0
+SlRuntime       *sl_processor_get_runtime                (SlProcessor      *self);
+SL_AVAILABLE_IN_1_0
+void             sl_processor_finish                     (SlProcessor      *self);
+SL_AVAILABLE_IN_1_0
+void             sl_processor_schedule                   (SlProcessor      *self);
+SL_AVAILABLE_IN_1_0
+void             sl_processor_set_interval               (SlProcessor      *self,
+                                                          GTimeSpan         interval);
+SL_AVAILABLE_IN_1_0
+GTimeSpan        sl_processor_get_interval               (SlProcessor      *self);
 SL_AVAILABLE_IN_1_0
 SlInputPort     *sl_processor_get_input_port             (SlProcessor      *self,
                                                           const char       *name);

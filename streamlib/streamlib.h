@@ -18,5 +18,6 @@
 #include "sl-registry.h"
 #include "sl-graph.h"
 #include "sl-link-stats.h"
+#include "sl-runtime.h"
 
 #undef __STREAMLIB_INSIDE__

@@ -1,0 +1,119 @@
+/* sl-runner-private.h: the loop that runs one processor
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <stdatomic.h>
+#include <glib-object.h>
+
+#include "sl-enums.h"
+#include "sl-link-private.h"
+#include "sl-processor-private.h"
+#include "sl-waker-private.h"
+
+G_BEGIN_DECLS
+
+/* A runner owns one processor instance and the thread (or main-context
+ * source) it runs on. Everything that touches the instance — construction,
+ * wiring of its ports, property changes, setup/process/teardown — happens
+ * there, in the order it was asked for: other threads post *controls* to the
+ * runner's queue and wake it. That is why port wiring needs no lock and why
+ * no lock is ever held while processor code runs. */
+
+typedef void (*SlControlFunc) (SlRunner *runner,
+                               gpointer  data);
+
+typedef struct
+{
+  /* Called on the runner's thread (or main context); the host queues
+   * whatever it reports for its own main context. */
+  void (*state_changed) (gpointer user_data, SlRunner *runner, SlProcessorState state);
+  void (*failed)        (gpointer user_data, SlRunner *runner, const GError *error);
+  void (*exited)        (gpointer user_data, SlRunner *runner);
+  void (*gate_passed)   (gpointer user_data);
+} SlRunnerHost;
+
+struct _SlRunner
+{
+  gatomicrefcount  refcount;
+  char            *id;
+  GType            type;
+  SlExecutionMode  mode;
+  SlThreadPriority priority;
+  const SlRunnerHost *host;
+  gpointer         host_data;
+  SlRuntime       *runtime;
+
+  /* Construction properties, consumed on the runner's thread. */
+  GPtrArray       *initial_names;
+  GArray          *initial_values;
+
+  SlProcessor     *processor;       /* the runner's thread's */
+  GSource         *source;          /* main-context runners */
+  SlWaker         *waker;
+
+  GMutex           mutex;           /* guards the fields below it */
+  GCond            cond;
+  GQueue           controls;
+  gboolean         created;
+  gboolean         released;
+  gboolean         exited;
+
+  atomic_int       n_controls;
+  atomic_int       state;
+  atomic_bool      stop_requested;
+  atomic_bool      drain_requested;
+  atomic_bool      paused;
+  atomic_int       processing;
+  atomic_int       blocked;
+  atomic_bool      finish_requested;
+  atomic_bool      schedule_requested;
+  atomic_int_fast64_t interval;
+  atomic_int       effective_priority;
+
+  /* The runner's thread's own. */
+  gboolean         setup_ok;
+  gboolean         eos_sent;
+  gint64           next_tick;
+};
+
+SlRunner         *sl_runner_new            (SlRuntime          *runtime,
+                                            const SlRunnerHost *host,
+                                            gpointer            host_data,
+                                            const char         *id,
+                                            GType               type,
+                                            GHashTable         *properties,
+                                            GMainContext       *context);
+SlRunner         *sl_runner_ref            (SlRunner           *runner);
+void              sl_runner_unref          (SlRunner           *runner);
+
+/* Any thread. */
+void              sl_runner_wait_created   (SlRunner           *runner);
+void              sl_runner_release        (SlRunner           *runner);
+void              sl_runner_post           (SlRunner           *runner,
+                                            SlControlFunc       func,
+                                            gpointer            data,
+                                            GDestroyNotify      destroy);
+void              sl_runner_request_stop   (SlRunner           *runner);
+void              sl_runner_request_drain  (SlRunner           *runner);
+void              sl_runner_set_paused     (SlRunner           *runner,
+                                            gboolean            paused);
+gboolean          sl_runner_is_gated       (SlRunner           *runner);
+gboolean          sl_runner_wait_exited    (SlRunner           *runner,
+                                            gint64              end_time);
+SlProcessor      *sl_runner_dup_processor  (SlRunner           *runner);
+gboolean          sl_runner_is_current     (SlRunner           *runner);
+SlRunner         *sl_runner_get_current    (void);
+
+/* Controls: wiring and settings, applied on the runner's thread. */
+void              sl_runner_post_add_output    (SlRunner *runner, const char *port, SlLink *link);
+void              sl_runner_post_remove_output (SlRunner *runner, const char *port, SlLink *link);
+void              sl_runner_post_set_input     (SlRunner *runner, const char *port, SlLink *link);
+void              sl_runner_post_set_property  (SlRunner *runner, const char *name, const GValue *value);
+void              sl_runner_post_configure     (SlRunner *runner, SlLink *link, guint capacity, SlOverflowPolicy policy);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SlRunner, sl_runner_unref)
+
+G_END_DECLS
