@@ -239,14 +239,15 @@ sl_runner_teardown (SlRunner *runner)
   GError *error = NULL;
   gboolean failed = atomic_load (&runner->state) == SL_PROCESSOR_STATE_FAILED;
 
-  sl_runner_send_eos (runner);
-
+  /* teardown may still push (a source flushing what it holds); the end of
+   * stream follows it. */
   if (runner->setup_ok && klass->teardown != NULL &&
       !klass->teardown (runner->processor, &error))
     {
       sl_runner_fail (runner, error, "teardown");
       failed = TRUE;
     }
+  sl_runner_send_eos (runner);
 
   if (!failed)
     sl_runner_set_state (runner, SL_PROCESSOR_STATE_STOPPED);
@@ -417,13 +418,19 @@ sl_runner_has_work (gpointer user_data)
 static void
 sl_runner_finish_exit (SlRunner *runner)
 {
+  SlProcessor *processor;
+
   if (runner->processor != NULL)
     sl_runner_teardown (runner);
 
   sl_mutex_lock (&runner->mutex);
+  processor = g_steal_pointer (&runner->processor);
   runner->exited = TRUE;
   g_cond_broadcast (&runner->cond);
   sl_mutex_unlock (&runner->mutex);
+
+  /* The instance dies where it lived, unless someone else holds it. */
+  g_clear_object (&processor);
 
   runner->host->exited (runner->host_data, runner);
 }

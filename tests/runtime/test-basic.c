@@ -1,0 +1,70 @@
+/* test-basic.c: start, run, drain
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "test-util.h"
+
+static void
+add_chain (SlRuntime *runtime,
+           gint64     frames)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *src = sl_runtime_add (runtime, "test-source", "src", &error);
+  g_autofree char *pass = sl_runtime_add (runtime, "passthrough", "pass", &error);
+  g_autofree char *sink = sl_runtime_add (runtime, "counter-sink", "sink", &error);
+  g_autofree char *l1 = NULL, *l2 = NULL;
+  g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, frames);
+
+  g_assert_no_error (error);
+  g_assert_true (sl_runtime_set_from_string (runtime, "src", "num-frames", value, &error));
+  g_assert_no_error (error);
+  l1 = sl_runtime_link (runtime, "src", "pass", &error);
+  g_assert_no_error (error);
+  l2 = sl_runtime_link (runtime, "pass", "sink", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (l1, ==, "src.out->pass.in");
+  g_assert_cmpstr (l2, ==, "pass.out->sink.in");
+
+  /* Lossless: the source runs as fast as it can. */
+  g_assert_true (sl_runtime_configure_link (runtime, l1, 8, SL_OVERFLOW_BLOCK, &error));
+  g_assert_true (sl_runtime_configure_link (runtime, l2, 8, SL_OVERFLOW_BLOCK, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_run_to_end_and_drain (void)
+{
+  g_autoptr(SlRuntime) runtime = test_runtime_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SlLinkStats) stats = NULL;
+
+  add_chain (runtime, 1000);
+  g_assert_cmpint (sl_runtime_get_state (runtime), ==, SL_RUNTIME_STATE_IDLE);
+  g_assert_true (sl_runtime_start (runtime, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sl_runtime_get_state (runtime), ==, SL_RUNTIME_STATE_RUNNING);
+
+  test_wait_int64 (runtime, "sink", "count", 1000);
+  g_assert_true (sl_runtime_stop (runtime, SL_STOP_DRAIN, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sl_runtime_get_state (runtime), ==, SL_RUNTIME_STATE_IDLE);
+
+  stats = test_link_stats (runtime, "pass.out->sink.in");
+  g_assert_cmpuint (sl_link_stats_get_pushed (stats), ==, 1000);
+  g_assert_cmpuint (sl_link_stats_get_popped (stats), ==, 1000);
+  g_assert_cmpuint (sl_link_stats_get_dropped (stats), ==, 0);
+  g_assert_cmpuint (sl_link_stats_get_high_water (stats), <=, 8);
+  test_assert_invariant (runtime, "src.out->pass.in");
+  test_assert_invariant (runtime, "pass.out->sink.in");
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/runtime/basic/run-to-end-and-drain", test_run_to_end_and_drain);
+
+  return g_test_run ();
+}
