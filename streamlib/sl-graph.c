@@ -1564,8 +1564,10 @@ sl_graph_load_link (SlGraph   *graph,
       capacity = json_node_get_int (member);
       if (capacity < 1 || capacity > G_MAXINT32)
         {
+          g_autofree char *shown = g_strdup_printf ("%" G_GINT64_FORMAT, capacity);
+
           g_set_error (error, SL_ERROR, SL_ERROR_INVALID_ARGUMENT,
-                       _("%s: capacity %" G_GINT64_FORMAT " is out of range"), where, capacity);
+                       _("%s: capacity %s is out of range"), where, shown);
           return FALSE;
         }
     }

@@ -371,7 +371,7 @@ sl_processor_class_set_description (SlProcessorClass *klass,
  * @klass: a processor class
  *
  * Gets the description set with
- * [func@Streamlib.Processor.class_set_description].
+ * [class_method@Streamlib.Processor.set_description].
  *
  * Any thread may call this once the class is initialised.
  *

@@ -41,9 +41,9 @@ G_DECLARE_DERIVABLE_TYPE (SlProcessor, sl_processor, SL, PROCESSOR, GObject)
  * The class structure of [class@Streamlib.Processor]. A subclass overrides the
  * virtual functions it needs; all three are optional. Port templates and the
  * execution mode are class data, declared in the subclass's class init with
- * [func@Streamlib.Processor.class_add_input_port],
- * [func@Streamlib.Processor.class_add_output_port] and
- * [func@Streamlib.Processor.class_set_execution_mode].
+ * [class_method@Streamlib.Processor.add_input_port],
+ * [class_method@Streamlib.Processor.add_output_port] and
+ * [class_method@Streamlib.Processor.set_execution_mode].
  *
  * Since: 1.0
  */

@@ -320,15 +320,17 @@ sl_runtime_check_links_locked (SlRuntime *self)
       if (stats->pushed != stats->popped + stats->dropped + stats->queued)
         {
           SlEmission *emission = g_new0 (SlEmission, 1);
+          g_autofree char *counts =
+            g_strdup_printf ("%" G_GUINT64_FORMAT " ≠ %" G_GUINT64_FORMAT " + %" G_GUINT64_FORMAT
+                             " + %" G_GUINT64_FORMAT, stats->pushed, stats->popped,
+                             stats->dropped, stats->queued);
 
           emission->kind = SL_EMIT_ERROR;
           emission->id = g_strdup (wired->link->id);
+          /* Translators: the second %s is "pushed ≠ popped + dropped + queued" in numbers */
           emission->error = g_error_new (SL_ERROR, SL_ERROR_FAILED,
-                                         _("Link “%s” lost frames: pushed %" G_GUINT64_FORMAT
-                                           ", popped %" G_GUINT64_FORMAT ", dropped %" G_GUINT64_FORMAT
-                                           ", queued %" G_GUINT64_FORMAT),
-                                         wired->link->id, stats->pushed, stats->popped,
-                                         stats->dropped, stats->queued);
+                                         _("Link “%s” lost frames (pushed ≠ popped + dropped + queued): %s"),
+                                         wired->link->id, counts);
           sl_runtime_queue (self, emission);
         }
     }
