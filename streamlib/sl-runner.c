@@ -91,8 +91,13 @@ static void
 sl_runner_set_state (SlRunner         *runner,
                      SlProcessorState  state)
 {
-  if (atomic_exchange (&runner->state, state) != (int) state)
-    runner->host->state_changed (runner->host_data, runner, state);
+  /* Only this runner's thread writes its state: a plain load avoids a
+   * locked exchange on every turn of the loop. */
+  if (atomic_load_explicit (&runner->state, memory_order_relaxed) == (int) state)
+    return;
+
+  atomic_store (&runner->state, state);
+  runner->host->state_changed (runner->host_data, runner, state);
 }
 
 static void
@@ -188,6 +193,20 @@ sl_runner_send_eos (SlRunner *runner)
 }
 
 static void
+sl_runner_close_inputs (SlRunner *runner)
+{
+  GPtrArray *inputs = sl_processor_get_input_ports (runner->processor);
+
+  for (guint i = 0; i < inputs->len; i++)
+    {
+      SlLink *link = _sl_input_port_get_link (g_ptr_array_index (inputs, i));
+
+      if (link != NULL)
+        sl_link_close (link);
+    }
+}
+
+static void
 sl_runner_fail (SlRunner    *runner,
                 GError      *error,
                 const char  *vfunc)
@@ -207,8 +226,10 @@ sl_runner_fail (SlRunner    *runner,
 
   sl_runner_set_state (runner, SL_PROCESSOR_STATE_FAILED);
   runner->host->failed (runner->host_data, runner, reported);
-  /* Downstream must not wait for frames that will never come. */
+  /* Downstream must not wait for frames that will never come, and upstream
+   * must not block on links nobody will pop. */
   sl_runner_send_eos (runner);
+  sl_runner_close_inputs (runner);
   g_clear_error (&error);
 }
 
