@@ -2,6 +2,10 @@
  *
  * Registers one factory, "test-plugin-proc".
  *
+ * If the registry carries object data "sl-test-plugin-init-hook" (a
+ * `void (*) (SlRegistry *)`), the init function calls it first: tests use it
+ * to hold a scan in the middle of loading the module.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
@@ -40,5 +44,10 @@ G_MODULE_EXPORT gboolean
 sl_plugin_init (SlRegistry  *registry,
                 GError     **error)
 {
+  void (*hook) (SlRegistry *) = g_object_get_data (G_OBJECT (registry), "sl-test-plugin-init-hook");
+
+  if (hook != NULL)
+    hook (registry);
+
   return sl_registry_register (registry, "test-plugin-proc", TEST_TYPE_PLUGIN_PROC, error);
 }
