@@ -618,40 +618,57 @@ sl_graph_set_node_property_from_string (SlGraph     *self,
  * sl_graph_get_node_property:
  * @self: a graph
  * @id: a node id
- * @name: a property name
+ * @name: a property of the node's processor
  * @value: (out caller-allocates): an uninitialised #GValue to fill
+ * @error: return location for a #GError
  *
- * Gets a property value set on a node. Properties never set keep the
- * processor's default and are not stored in the graph.
+ * Gets the value a node's property will have: the value set on the node,
+ * or the processor's default when none was set (see
+ * [method@Streamlib.Graph.list_node_properties] for the ones set).
  *
- * Returns: %TRUE if @value was set, %FALSE if the node has no value for @name
+ * Returns: %TRUE if @value was set; %FALSE with %SL_ERROR_UNKNOWN_NODE or
+ *   %SL_ERROR_UNKNOWN_PROPERTY
  *
  * Since: 1.0
  */
 gboolean
-sl_graph_get_node_property (SlGraph    *self,
-                            const char *id,
-                            const char *name,
-                            GValue     *value)
+sl_graph_get_node_property (SlGraph     *self,
+                            const char  *id,
+                            const char  *name,
+                            GValue      *value,
+                            GError     **error)
 {
+  g_autoptr(GTypeClass) klass = NULL;
   SlGraphNode *node;
+  GParamSpec *pspec;
   GValue *stored;
 
   g_return_val_if_fail (SL_IS_GRAPH (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (name != NULL, FALSE);
   g_return_val_if_fail (value != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  node = g_hash_table_lookup (self->nodes, id);
+  node = sl_graph_get_node_or_error (self, id, error);
   if (node == NULL)
     return FALSE;
 
-  stored = g_hash_table_lookup (node->properties, name);
-  if (stored == NULL)
-    return FALSE;
+  klass = g_type_class_ref (node->type);
+  pspec = g_object_class_find_property (G_OBJECT_CLASS (klass), name);
+  if (pspec == NULL || g_str_equal (pspec->name, "id"))
+    {
+      g_set_error (error, SL_ERROR, SL_ERROR_UNKNOWN_PROPERTY,
+                   _("Processor “%s” (%s) has no property “%s”"), id, node->factory, name);
+      return FALSE;
+    }
 
-  g_value_init (value, G_VALUE_TYPE (stored));
-  g_value_copy (stored, value);
+  g_value_init (value, pspec->value_type);
+  stored = g_hash_table_lookup (node->properties, pspec->name);
+  if (stored != NULL)
+    g_value_copy (stored, value);
+  else
+    g_param_value_set_default (pspec, value);
+
   return TRUE;
 }
 
@@ -663,7 +680,7 @@ sl_graph_sorted_property_names (SlGraphNode *node)
   guint n_keys;
 
   keys = (const char **) g_hash_table_get_keys_as_array (node->properties, &n_keys);
-  g_qsort_with_data (keys, n_keys, sizeof (char *), (GCompareDataFunc) g_strcmp0, NULL);
+  g_qsort_with_data (keys, n_keys, sizeof (char *), sl_compare_strings, NULL);
   for (guint i = 0; i < n_keys; i++)
     g_strv_builder_add (builder, keys[i]);
 

@@ -72,7 +72,8 @@ SL_AVAILABLE_IN_1_0
 gboolean     sl_graph_get_node_property            (SlGraph           *self,
                                                     const char        *id,
                                                     const char        *name,
-                                                    GValue            *value);
+                                                    GValue            *value,
+                                                    GError           **error);
 SL_AVAILABLE_IN_1_0
 char       **sl_graph_list_node_properties         (SlGraph           *self,
                                                     const char        *id) G_GNUC_WARN_UNUSED_RESULT;

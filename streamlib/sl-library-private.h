@@ -13,4 +13,10 @@ G_BEGIN_DECLS
  * Every public class calls it from its class init. */
 void _sl_library_init (void);
 
+/* A GCompareDataFunc for an array of strings: sorts by the strings, not by
+ * the addresses of the array's elements. */
+int  sl_compare_strings (gconstpointer a,
+                         gconstpointer b,
+                         gpointer      user_data);
+
 G_END_DECLS

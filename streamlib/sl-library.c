@@ -28,3 +28,11 @@ _sl_library_init (void)
       g_once_init_leave (&initialised, 1);
     }
 }
+
+int
+sl_compare_strings (gconstpointer a,
+                    gconstpointer b,
+                    gpointer      user_data)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}

@@ -125,7 +125,7 @@ sl_output_port_class_init (SlOutputPortClass *klass)
    * Since: 1.0
    */
   properties[PROP_PROCESSOR] =
-    g_param_spec_object ("processor", NULL, NULL, G_TYPE_OBJECT,
+    g_param_spec_object ("processor", NULL, NULL, SL_TYPE_PROCESSOR,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

@@ -282,7 +282,7 @@ sl_registry_list_factories (SlRegistry *self)
 
   locker = sl_mutex_locker_new (&self->mutex);
   keys = (const char **) g_hash_table_get_keys_as_array (self->factories, &n_keys);
-  g_qsort_with_data (keys, n_keys, sizeof (char *), (GCompareDataFunc) g_strcmp0, NULL);
+  g_qsort_with_data (keys, n_keys, sizeof (char *), sl_compare_strings, NULL);
   for (guint i = 0; i < n_keys; i++)
     g_strv_builder_add (builder, keys[i]);
 

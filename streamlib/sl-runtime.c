@@ -1032,7 +1032,7 @@ sl_runtime_remove (SlRuntime   *self,
 }
 
 /**
- * sl_runtime_set:
+ * sl_runtime_set_node_property:
  * @self: a runtime
  * @id: a node id
  * @name: a property name
@@ -1049,7 +1049,7 @@ sl_runtime_remove (SlRuntime   *self,
  * Since: 1.0
  */
 gboolean
-sl_runtime_set (SlRuntime     *self,
+sl_runtime_set_node_property (SlRuntime     *self,
                 const char    *id,
                 const char    *name,
                 const GValue  *value,
@@ -1072,14 +1072,14 @@ sl_runtime_set (SlRuntime     *self,
 }
 
 /**
- * sl_runtime_set_from_string:
+ * sl_runtime_set_node_property_from_string:
  * @self: a runtime
  * @id: a node id
  * @name: a property name
  * @value: the new value, as text
  * @error: return location for a #GError
  *
- * Like [method@Streamlib.Runtime.set], parsing @value as
+ * Like [method@Streamlib.Runtime.set_node_property], parsing @value as
  * [method@Streamlib.Graph.set_node_property_from_string] does.
  *
  * Any thread may call this, processor threads included.
@@ -1089,7 +1089,7 @@ sl_runtime_set (SlRuntime     *self,
  * Since: 1.0
  */
 gboolean
-sl_runtime_set_from_string (SlRuntime   *self,
+sl_runtime_set_node_property_from_string (SlRuntime   *self,
                             const char  *id,
                             const char  *name,
                             const char  *value,

@@ -46,13 +46,13 @@ gboolean          sl_runtime_remove               (SlRuntime         *self,
                                                    const char        *id,
                                                    GError           **error);
 SL_AVAILABLE_IN_1_0
-gboolean          sl_runtime_set                  (SlRuntime         *self,
+gboolean          sl_runtime_set_node_property    (SlRuntime         *self,
                                                    const char        *id,
                                                    const char        *name,
                                                    const GValue      *value,
                                                    GError           **error);
 SL_AVAILABLE_IN_1_0
-gboolean          sl_runtime_set_from_string      (SlRuntime         *self,
+gboolean          sl_runtime_set_node_property_from_string (SlRuntime *self,
                                                    const char        *id,
                                                    const char        *name,
                                                    const char        *value,
@@ -117,5 +117,25 @@ SL_AVAILABLE_IN_1_0
 SlLinkStats      *sl_runtime_get_link_stats       (SlRuntime         *self,
                                                    const char        *link,
                                                    GError           **error);
+
+/**
+ * sl_runtime_set:
+ *
+ * C shorthand for [method@Streamlib.Runtime.set_node_property]. The long
+ * name is the real one: a method named `set` would hide GObject's own `set`
+ * in JavaScript and Vala.
+ *
+ * Since: 1.0
+ */
+#define sl_runtime_set sl_runtime_set_node_property
+
+/**
+ * sl_runtime_set_from_string:
+ *
+ * C shorthand for [method@Streamlib.Runtime.set_node_property_from_string].
+ *
+ * Since: 1.0
+ */
+#define sl_runtime_set_from_string sl_runtime_set_node_property_from_string
 
 G_END_DECLS

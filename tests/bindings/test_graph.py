@@ -278,20 +278,19 @@ class TestGraph(unittest.TestCase):
         self.assert_refused(graph, E.CYCLE, graph.link, 'b.out', 'a.in')
         self.assertTrue(graph.validate())
 
-    @unittest.expectedFailure
-    def test_get_unset_node_property(self):
-        # KNOWN LIBRARY PROBLEM (reported): sl_graph_get_node_property()
-        # returns FALSE with its (out caller-allocates) GValue left
-        # uninitialised (G_TYPE_INVALID) when the property was never set;
-        # PyGObject then raises TypeError "unknown type (null)", and gjs hits
-        # a g_value_type_transformable critical (fatal under
-        # G_DEBUG=fatal-criticals), so the call is unusable from bindings
-        # for an unset property or unknown node.
+    def test_get_node_property(self):
         graph, link = make_graph()
+        # An unset property reads as the processor's default.
         ok, value = graph.get_node_property('src', 'rate')
-        self.assertFalse(ok)
-        ok, value = graph.get_node_property('nope', 'rate')
-        self.assertFalse(ok)
+        self.assertTrue(ok)
+        self.assertEqual(value, 30)
+        with self.assertRaises(GLib.Error) as cm:
+            graph.get_node_property('nope', 'rate')
+        self.assertTrue(cm.exception.matches(Streamlib.error_quark(), Streamlib.Error.UNKNOWN_NODE))
+        self.assertIn('nope', cm.exception.message)
+        with self.assertRaises(GLib.Error) as cm:
+            graph.get_node_property('src', 'nope')
+        self.assertTrue(cm.exception.matches(Streamlib.error_quark(), Streamlib.Error.UNKNOWN_PROPERTY))
 
     def test_validate_after_unregister(self):
         graph, link = make_graph()
@@ -317,13 +316,8 @@ PyMany.add_output_port('out', None)
 
 
 class TestDeterminism(unittest.TestCase):
-    # KNOWN LIBRARY BUG (reported; remove the expectedFailure markers once
-    # fixed): sl_graph_sorted_property_names() and
-    # sl_registry_list_factories() pass g_strcmp0 to g_qsort_with_data(),
-    # which hands the comparator pointers to the array elements (char **),
-    # not the strings. The "sorted" lists come out in an address-dependent
-    # order, and sl_graph_get_node_checksum() -- which hashes the properties
-    # in that order -- differs between two nodes with the same spec.
+    # Sorted lists and checksums must not depend on where strings live in
+    # memory (a comparator once sorted by address).
     NAMES = ['f', 'c', 'a', 'e', 'b', 'd']
 
     def make_node(self, registry):
@@ -333,7 +327,6 @@ class TestDeterminism(unittest.TestCase):
             graph.set_node_property_from_string('n', name, '7')
         return graph
 
-    @unittest.expectedFailure
     def test_node_properties_are_sorted(self):
         registry = Streamlib.Registry.new_empty()
         registry.register('py-many', PyMany.__gtype__)
@@ -341,7 +334,6 @@ class TestDeterminism(unittest.TestCase):
             graph = self.make_node(registry)
             self.assertEqual(graph.list_node_properties('n'), sorted(self.NAMES))
 
-    @unittest.expectedFailure
     def test_checksum_is_deterministic(self):
         registry = Streamlib.Registry.new_empty()
         registry.register('py-many', PyMany.__gtype__)
@@ -354,7 +346,6 @@ class TestDeterminism(unittest.TestCase):
             checksums.add(loaded.get_node_checksum('n'))
         self.assertEqual(len(checksums), 1)
 
-    @unittest.expectedFailure
     def test_factories_are_sorted(self):
         registry = Streamlib.Registry.new_empty()
         names = ['m%d' % i for i in range(12)]
