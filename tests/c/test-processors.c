@@ -390,26 +390,3 @@ test_strv_is_sorted (const char * const *strv)
 
   return TRUE;
 }
-
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b,
-                 gpointer      user_data)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
-/**
- * test_strv_sorted_copy:
- * @strv: a %NULL-terminated array
- *
- * Returns: (transfer full): a sorted copy of @strv
- */
-char **
-test_strv_sorted_copy (const char * const *strv)
-{
-  char **copy = g_strdupv ((char **) strv);
-
-  g_qsort_with_data (copy, g_strv_length (copy), sizeof (char *), compare_strings, NULL);
-  return copy;
-}

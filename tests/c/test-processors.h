@@ -62,17 +62,5 @@ void        test_processors_register (SlRegistry         *registry);
 SlRegistry *test_registry_new        (void);
 
 gboolean    test_strv_is_sorted      (const char * const *strv);
-char      **test_strv_sorted_copy    (const char * const *strv);
-
-/* Known library bug: the lists documented as sorted
- * (sl_registry_list_factories(), sl_graph_list_node_properties(), and the
- * property order inside sl_graph_to_json() and sl_graph_get_node_checksum())
- * are sorted with g_strcmp0 applied to the array elements' addresses
- * (char **) instead of the strings, so their order is arbitrary. Tests that
- * depend on that order mark themselves incomplete when they see it. */
-#define TEST_SORT_BUG \
-  "library bug: name lists are sorted by g_qsort_with_data(…, g_strcmp0) on char** " \
-  "elements, so they are not sorted (sl-registry.c list_factories, " \
-  "sl-graph.c sl_graph_sorted_property_names)"
 
 G_END_DECLS
