@@ -1110,7 +1110,7 @@ main (int   argc,
     }
   emit_pair (rows, "latency.per_hop.median", "us",
              (sl_latency_h10 - sl_latency_h1) / 9, (gst_latency_h10 - gst_latency_h1) / 9, "lower",
-             ", \"from\": \"(latency.h10.median - latency.h1.median) / 9\"");
+             ", \"from\": \"(h10.median - h1.median) / 9\"");
 
   print_table (rows, quick, (guint) capacity);
 
