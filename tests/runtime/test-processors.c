@@ -37,6 +37,8 @@ typedef struct
   int         construct_trigger;
   atomic_int_fast64_t count;
   atomic_int_fast64_t produced;
+  atomic_int_fast64_t processed;
+  gboolean    reschedule;
   GstCaps    *caps;
 } TestProbePrivate;
 
@@ -55,6 +57,8 @@ enum {
   PROP_COUNT,
   PROP_NUM_FRAMES,
   PROP_PRODUCED,
+  PROP_PROCESSED,
+  PROP_RESCHEDULE,
   N_PROPS
 };
 
@@ -212,6 +216,8 @@ test_probe_setup (SlProcessor  *processor,
     }
 
   test_probe_run_actions (self, "setup");
+  if (priv->reschedule)
+    sl_processor_schedule (processor);
 
   if (priv->fail_setup)
     {
@@ -265,6 +271,10 @@ test_probe_process (SlProcessor  *processor,
   TestProbePrivate *priv = test_probe_get_instance_private (self);
   SlInputPort *in = sl_processor_get_input_port (processor, "in");
   GstSample *sample;
+
+  atomic_fetch_add (&priv->processed, 1);
+  if (priv->reschedule)
+    sl_processor_schedule (processor);
 
   if (!priv->first_recorded)
     {
@@ -324,6 +334,9 @@ test_probe_get_property (GObject    *object,
     case PROP_PRODUCED:
       g_value_set_int64 (value, atomic_load (&priv->produced));
       break;
+    case PROP_PROCESSED:
+      g_value_set_int64 (value, atomic_load (&priv->processed));
+      break;
     default:
       /* The other properties are written on the processor's thread and
        * only ever read there: the test does not read them back. */
@@ -382,6 +395,9 @@ test_probe_set_property (GObject      *object,
     case PROP_NUM_FRAMES:
       priv->num_frames = g_value_get_int64 (value);
       break;
+    case PROP_RESCHEDULE:
+      priv->reschedule = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -425,6 +441,8 @@ test_probe_class_init (TestProbeClass *klass)
   probe_properties[PROP_COUNT] = g_param_spec_int64 ("count", NULL, NULL, 0, G_MAXINT64, 0, ro);
   probe_properties[PROP_NUM_FRAMES] = g_param_spec_int64 ("num-frames", NULL, NULL, -1, G_MAXINT64, -1, rw);
   probe_properties[PROP_PRODUCED] = g_param_spec_int64 ("produced", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  probe_properties[PROP_PROCESSED] = g_param_spec_int64 ("processed", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  probe_properties[PROP_RESCHEDULE] = g_param_spec_boolean ("reschedule", NULL, NULL, FALSE, rw);
   g_object_class_install_properties (object_class, N_PROPS, probe_properties);
 }
 
@@ -466,6 +484,7 @@ DEFINE_PROBE_KIND (TestProbeMain, test_probe_main, TRUE, TRUE, SL_EXECUTION_MAIN
 DEFINE_PROBE_KIND (TestProbeSink, test_probe_sink, TRUE, FALSE, SL_EXECUTION_REACTIVE)
 DEFINE_PROBE_KIND (TestProbeSource, test_probe_source, FALSE, TRUE, SL_EXECUTION_CONTINUOUS)
 DEFINE_PROBE_KIND (TestProbeMainSource, test_probe_main_source, FALSE, TRUE, SL_EXECUTION_MAIN_CONTEXT)
+DEFINE_PROBE_KIND (TestProbeManualSource, test_probe_manual_source, FALSE, TRUE, SL_EXECUTION_MANUAL)
 
 void
 test_register_processors (SlRuntime *runtime)
@@ -477,6 +496,7 @@ test_register_processors (SlRuntime *runtime)
     { "probe-sink", test_probe_sink_get_type () },
     { "probe-source", test_probe_source_get_type () },
     { "probe-main-source", test_probe_main_source_get_type () },
+    { "probe-manual-source", test_probe_manual_source_get_type () },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)

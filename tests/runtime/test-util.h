@@ -129,10 +129,14 @@ gboolean     test_gate_wait         (const char    *id);
  *    wiring, offsets and threads; can fail in setup or at frame N, wait on a
  *    gate in setup, and run a runtime call from setup/process/teardown or a
  *    property setter (props fail-setup, fail-at, latch, action,
- *    action-phase, action-at, trigger, count, forward);
+ *    action-phase, action-at, trigger, count, processed, reschedule,
+ *    forward);
  *  - "probe-main": the same with SL_EXECUTION_MAIN_CONTEXT;
  *  - "probe-sink" (reactive, in only) and "probe-source" (continuous, out
- *    only; props num-frames, produced) with the same hooks. */
+ *    only; props num-frames, produced) with the same hooks;
+ *  - "probe-main-source" and "probe-manual-source": sources in the
+ *    main-context and manual modes (reschedule=true makes them call
+ *    sl_processor_schedule from setup and from each process). */
 void         test_register_processors (SlRuntime   *runtime);
 
 G_END_DECLS
