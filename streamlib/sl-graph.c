@@ -480,6 +480,55 @@ sl_graph_find_writable_property (SlGraphNode  *node,
 }
 
 static gboolean
+sl_is_blank (const char *text)
+{
+  /* GStreamer reads "" as 0 or the first enum value: refuse it instead. */
+  for (; *text != '\0'; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+sl_value_is_number (const GValue *value)
+{
+  switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value)))
+    {
+    case G_TYPE_CHAR: case G_TYPE_UCHAR: case G_TYPE_INT: case G_TYPE_UINT:
+    case G_TYPE_LONG: case G_TYPE_ULONG: case G_TYPE_INT64: case G_TYPE_UINT64:
+    case G_TYPE_FLOAT: case G_TYPE_DOUBLE:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* GLib's numeric transforms are C casts: int64 4294967306 becomes int 10.
+ * A number that does not come back the same did not fit. */
+static gboolean
+sl_value_conversion_lost (const GValue *original,
+                          const GValue *converted)
+{
+  g_auto(GValue) before = G_VALUE_INIT;
+  g_auto(GValue) after = G_VALUE_INIT;
+
+  if (!sl_value_is_number (original) || !sl_value_is_number (converted))
+    return FALSE;
+
+  g_value_init (&before, G_TYPE_DOUBLE);
+  g_value_init (&after, G_TYPE_DOUBLE);
+  g_value_transform (original, &before);
+  g_value_transform (converted, &after);
+
+  /* Narrowing a double to a float rounds: that is not a loss of range. */
+  if (G_VALUE_HOLDS_FLOAT (converted))
+    return (float) g_value_get_double (&before) != (float) g_value_get_double (&after);
+
+  return g_value_get_double (&before) != g_value_get_double (&after);
+}
+
+static gboolean
 sl_graph_store_property (SlGraphNode   *node,
                          GParamSpec    *pspec,
                          GValue        *value,
@@ -492,7 +541,8 @@ sl_graph_store_property (SlGraphNode   *node,
   g_value_copy (value, &checked);
   if (g_param_value_validate (pspec, &checked))
     {
-      g_autofree char *shown = text != NULL ? g_strdup (text) : gst_value_serialize (value);
+      /* Not gst_value_serialize(): it asserts on an enum value out of range. */
+      g_autofree char *shown = text != NULL ? g_strdup (text) : g_strdup_value_contents (value);
 
       g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE,
                    _("Value “%s” is out of range for property “%s” of “%s”"),
@@ -557,6 +607,16 @@ sl_graph_set_node_property (SlGraph       *self,
       return FALSE;
     }
 
+  if (sl_value_conversion_lost (value, &converted))
+    {
+      g_autofree char *shown = g_strdup_value_contents (value);
+
+      g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE,
+                   _("Value “%s” is out of range for property “%s” of “%s”"),
+                   shown, pspec->name, id);
+      return FALSE;
+    }
+
   return sl_graph_store_property (node, pspec, &converted, NULL, error);
 }
 
@@ -603,7 +663,7 @@ sl_graph_set_node_property_from_string (SlGraph     *self,
   g_value_init (&parsed, pspec->value_type);
   if (pspec->value_type == G_TYPE_STRING)
     g_value_set_string (&parsed, value);
-  else if (!gst_value_deserialize (&parsed, value))
+  else if (sl_is_blank (value) || !gst_value_deserialize (&parsed, value))
     {
       g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE,
                    _("Cannot parse “%s” as a %s for property “%s” of “%s”"),

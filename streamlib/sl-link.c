@@ -84,8 +84,11 @@ sl_link_has_room (gpointer user_data)
   SlLink *link = user_data;
   SlRing *ring = link->write_ring;
 
+  /* Hysteresis: a blocked producer resumes once the consumer has made room
+   * for half a ring, not one frame, so the two do not wake each other for
+   * every frame. */
   return atomic_load (&link->closed) ||
-         sl_ring_queued (ring) < ring->capacity ||
+         sl_ring_queued (ring) <= ring->capacity / 2 ||
          atomic_load (&link->policy) != SL_OVERFLOW_BLOCK;
 }
 
@@ -223,7 +226,8 @@ sl_link_pop (SlLink *link)
         }
 
       sl_counter_add (&link->popped, 1);
-      if (atomic_load_explicit (&link->policy, memory_order_relaxed) == SL_OVERFLOW_BLOCK)
+      if (atomic_load_explicit (&link->policy, memory_order_relaxed) == SL_OVERFLOW_BLOCK &&
+          sl_ring_queued (ring) <= ring->capacity / 2)
         sl_waker_wake (link->space_waker);
 
       return item;

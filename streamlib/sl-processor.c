@@ -714,7 +714,9 @@ sl_processor_finish (SlProcessor *self)
  *
  * Asks the runtime to call `process` once more. This is how a
  * [enum@Streamlib.ExecutionMode.MANUAL] processor drives its own timing, for
- * instance from a GStreamer callback; other modes do not need it.
+ * instance from a GStreamer callback, and how a reactive or main-context
+ * processor asks for a turn without an input frame (a source written in
+ * JavaScript, say). Continuous processors do not need it.
  *
  * Any thread may call this.
  *

@@ -22,8 +22,8 @@
  * types.
  *
  * Factories come from plugin modules found on the registry's search path —
- * the installed processor directory, then every directory listed in the
- * `STREAMLIB_PLUGIN_PATH` environment variable — and from types registered at
+ * every directory listed in the `STREAMLIB_PLUGIN_PATH` environment variable,
+ * then the installed processor directory — and from types registered at
  * run time with [method@Streamlib.Registry.register], which is how a processor
  * written in Python, JavaScript or Vala joins a graph.
  *
@@ -41,8 +41,14 @@ struct _SlRegistry
   GMutex      mutex;
   GHashTable *factories;     /* factory name → GType */
   GPtrArray  *search_path;   /* char* */
-  GHashTable *loaded;        /* plugin file paths already loaded */
+  GHashTable *loaded;        /* basenames of the plugin modules loaded */
   gboolean    scanned;
+
+  /* Held while plugins load, so that a lookup made meanwhile from another
+   * thread waits for them instead of missing their factories. Recursive: a
+   * plugin's init may look factories up. */
+  GRecMutex   scan_mutex;
+  gboolean    scanning;
 };
 
 G_DEFINE_FINAL_TYPE (SlRegistry, sl_registry, G_TYPE_OBJECT)
@@ -56,6 +62,7 @@ sl_registry_finalize (GObject *object)
   g_clear_pointer (&self->search_path, g_ptr_array_unref);
   g_clear_pointer (&self->loaded, g_hash_table_unref);
   g_mutex_clear (&self->mutex);
+  g_rec_mutex_clear (&self->scan_mutex);
 
   G_OBJECT_CLASS (sl_registry_parent_class)->finalize (object);
 }
@@ -74,6 +81,7 @@ static void
 sl_registry_init (SlRegistry *self)
 {
   g_mutex_init (&self->mutex);
+  g_rec_mutex_init (&self->scan_mutex);
   self->factories = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->search_path = g_ptr_array_new_with_free_func (g_free);
   self->loaded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -99,10 +107,12 @@ sl_registry_new_empty (void)
 /**
  * sl_registry_new:
  *
- * Creates a registry whose search path is the installed processor directory
- * followed by the directories in `STREAMLIB_PLUGIN_PATH` (separated by
- * `G_SEARCHPATH_SEPARATOR`). Plugins are loaded on the first lookup, or
- * explicitly with [method@Streamlib.Registry.scan].
+ * Creates a registry whose search path is the directories in
+ * `STREAMLIB_PLUGIN_PATH` (separated by `G_SEARCHPATH_SEPARATOR`) followed by
+ * the installed processor directory. A module found in several directories is
+ * loaded from the first, so a build tree can override an installed copy.
+ * Plugins are loaded on the first lookup, or explicitly with
+ * [method@Streamlib.Registry.scan].
  *
  * Any thread may call this.
  *
@@ -208,6 +218,10 @@ sl_registry_unregister (SlRegistry *self,
   return g_hash_table_remove (self->factories, factory);
 }
 
+static guint sl_registry_scan_internal (SlRegistry  *self,
+                                        gboolean     warn,
+                                        GError     **error);
+
 static void
 sl_registry_ensure_scanned (SlRegistry *self)
 {
@@ -216,14 +230,16 @@ sl_registry_ensure_scanned (SlRegistry *self)
   sl_mutex_lock (&self->mutex);
   scanned = self->scanned;
   sl_mutex_unlock (&self->mutex);
+  if (scanned)
+    return;
 
+  g_rec_mutex_lock (&self->scan_mutex);
+  sl_mutex_lock (&self->mutex);
+  scanned = self->scanned || self->scanning;
+  sl_mutex_unlock (&self->mutex);
   if (!scanned)
-    {
-      g_autoptr(GError) error = NULL;
-
-      if (sl_registry_scan (self, &error) == 0 && error != NULL)
-        g_warning ("%s", error->message);
-    }
+    sl_registry_scan_internal (self, TRUE, NULL);
+  g_rec_mutex_unlock (&self->scan_mutex);
 }
 
 /**
@@ -347,42 +363,22 @@ sl_registry_get_search_path (SlRegistry *self)
   return g_strv_builder_end (builder);
 }
 
-/**
- * sl_registry_load_plugin:
- * @self: a registry
- * @path: (type filename): the path of a plugin module
- * @error: return location for a #GError
- *
- * Loads one plugin module and calls its `sl_plugin_init` function (see
- * %SL_PLUGIN_INIT_SYMBOL), which registers its factories with @self. A module
- * stays loaded for the life of the process, since the types it registers
- * cannot be unloaded. Loading the same path twice into one registry does
- * nothing the second time.
- *
- * Any thread may call this; the module's init function runs on the calling
- * thread, without the registry's lock held.
- *
- * Returns: %TRUE on success; %FALSE with %SL_ERROR_PLUGIN if the module
- *   cannot be opened, lacks the init function, or its init function fails
- *
- * Since: 1.0
- */
-gboolean
-sl_registry_load_plugin (SlRegistry  *self,
-                         const char  *path,
-                         GError     **error)
+static gboolean
+sl_registry_load_plugin_internal (SlRegistry  *self,
+                                  const char  *path,
+                                  gboolean    *newly_loaded,
+                                  GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *basename = g_path_get_basename (path);
   GModule *module;
   SlPluginInitFunc init = NULL;
   gboolean already;
 
-  g_return_val_if_fail (SL_IS_REGISTRY (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  *newly_loaded = FALSE;
 
   sl_mutex_lock (&self->mutex);
-  already = g_hash_table_contains (self->loaded, path);
+  already = g_hash_table_contains (self->loaded, basename);
   sl_mutex_unlock (&self->mutex);
   if (already)
     return TRUE;
@@ -406,19 +402,119 @@ sl_registry_load_plugin (SlRegistry  *self,
   /* Types registered by the module outlive any registry. */
   g_module_make_resident (module);
 
+  /* Claimed before init runs, so that a lookup from init does not load the
+   * module again. */
+  sl_mutex_lock (&self->mutex);
+  g_hash_table_add (self->loaded, g_strdup (basename));
+  sl_mutex_unlock (&self->mutex);
+
   if (!init (self, &local_error))
     {
+      /* A module that failed is not loaded: trying again tries again. */
+      sl_mutex_lock (&self->mutex);
+      g_hash_table_remove (self->loaded, basename);
+      sl_mutex_unlock (&self->mutex);
+
       g_set_error (error, SL_ERROR, SL_ERROR_PLUGIN,
                    _("Plugin “%s” failed to initialise: %s"), path,
                    local_error != NULL ? local_error->message : _("no reason given"));
       return FALSE;
     }
 
+  *newly_loaded = TRUE;
+  return TRUE;
+}
+
+/**
+ * sl_registry_load_plugin:
+ * @self: a registry
+ * @path: (type filename): the path of a plugin module
+ * @error: return location for a #GError
+ *
+ * Loads one plugin module and calls its `sl_plugin_init` function (see
+ * %SL_PLUGIN_INIT_SYMBOL), which registers its factories with @self. A module
+ * stays loaded for the life of the process, since the types it registers
+ * cannot be unloaded. A module is known by its file name: loading a module of
+ * the same name again into one registry (the same file, or a copy in another
+ * directory) does nothing.
+ *
+ * Any thread may call this; the module's init function runs on the calling
+ * thread, without the registry's lock held.
+ *
+ * Returns: %TRUE on success; %FALSE with %SL_ERROR_PLUGIN if the module
+ *   cannot be opened, lacks the init function, or its init function fails
+ *
+ * Since: 1.0
+ */
+gboolean
+sl_registry_load_plugin (SlRegistry  *self,
+                         const char  *path,
+                         GError     **error)
+{
+  gboolean newly_loaded;
+
+  g_return_val_if_fail (SL_IS_REGISTRY (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return sl_registry_load_plugin_internal (self, path, &newly_loaded, error);
+}
+
+static guint
+sl_registry_scan_internal (SlRegistry  *self,
+                           gboolean     warn,
+                           GError     **error)
+{
+  g_auto(GStrv) dirs = NULL;
+  guint n_loaded = 0;
+  g_autofree char *suffix = g_strconcat (".", G_MODULE_SUFFIX, NULL);
+
+  g_rec_mutex_lock (&self->scan_mutex);
   sl_mutex_lock (&self->mutex);
-  g_hash_table_add (self->loaded, g_strdup (path));
+  self->scanning = TRUE;
   sl_mutex_unlock (&self->mutex);
 
-  return TRUE;
+  dirs = sl_registry_get_search_path (self);
+  for (guint i = 0; dirs[i] != NULL; i++)
+    {
+      g_autoptr(GDir) dir = g_dir_open (dirs[i], 0, NULL);
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+      const char *name;
+
+      if (dir == NULL)
+        continue;
+
+      /* In a stable order, whatever the file system's. */
+      while ((name = g_dir_read_name (dir)) != NULL)
+        if (g_str_has_suffix (name, suffix))
+          g_ptr_array_add (names, g_strdup (name));
+      g_ptr_array_sort_with_data (names, sl_compare_strings, NULL);
+
+      for (guint j = 0; j < names->len; j++)
+        {
+          g_autofree char *path = g_build_filename (dirs[i], g_ptr_array_index (names, j), NULL);
+          g_autoptr(GError) local_error = NULL;
+          gboolean newly_loaded;
+
+          if (sl_registry_load_plugin_internal (self, path, &newly_loaded, &local_error))
+            n_loaded += newly_loaded ? 1 : 0;
+          else
+            {
+              if (warn)
+                g_warning ("%s", local_error->message);
+              if (error != NULL && *error == NULL)
+                g_propagate_error (error, g_steal_pointer (&local_error));
+            }
+        }
+    }
+
+  sl_mutex_lock (&self->mutex);
+  self->scanning = FALSE;
+  self->scanned = TRUE;
+  sl_mutex_unlock (&self->mutex);
+  g_rec_mutex_unlock (&self->scan_mutex);
+
+  return n_loaded;
 }
 
 /**
@@ -427,13 +523,15 @@ sl_registry_load_plugin (SlRegistry  *self,
  * @error: return location for a #GError
  *
  * Loads every plugin module (a file ending in `.so`, or the platform's module
- * suffix) in each directory of the search path. Directories that do not
- * exist are skipped. A module that fails to load does not stop the others;
- * the first failure is reported in @error.
+ * suffix) in each directory of the search path, in order. Directories that do
+ * not exist are skipped. A module that fails to load does not stop the
+ * others; the first failure is reported in @error. Lookups made from other
+ * threads meanwhile wait for the scan to finish.
  *
  * Any thread may call this.
  *
- * Returns: the number of modules loaded by this call
+ * Returns: the number of modules this call loaded (modules loaded before are
+ *   not counted)
  *
  * Since: 1.0
  */
@@ -441,41 +539,8 @@ guint
 sl_registry_scan (SlRegistry  *self,
                   GError     **error)
 {
-  g_auto(GStrv) dirs = NULL;
-  guint n_loaded = 0;
-  g_autofree char *suffix = g_strconcat (".", G_MODULE_SUFFIX, NULL);
-
   g_return_val_if_fail (SL_IS_REGISTRY (self), 0);
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
 
-  sl_mutex_lock (&self->mutex);
-  self->scanned = TRUE;
-  sl_mutex_unlock (&self->mutex);
-
-  dirs = sl_registry_get_search_path (self);
-  for (guint i = 0; dirs[i] != NULL; i++)
-    {
-      g_autoptr(GDir) dir = g_dir_open (dirs[i], 0, NULL);
-      const char *name;
-
-      if (dir == NULL)
-        continue;
-
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *path = NULL;
-          g_autoptr(GError) local_error = NULL;
-
-          if (!g_str_has_suffix (name, suffix))
-            continue;
-
-          path = g_build_filename (dirs[i], name, NULL);
-          if (sl_registry_load_plugin (self, path, &local_error))
-            n_loaded++;
-          else if (error != NULL && *error == NULL)
-            g_propagate_error (error, g_steal_pointer (&local_error));
-        }
-    }
-
-  return n_loaded;
+  return sl_registry_scan_internal (self, FALSE, error);
 }

@@ -7,6 +7,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <string.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -117,13 +118,14 @@ sl_runner_create (SlRunner *runner)
                                                             (const GValue *) values->data);
   _sl_processor_attach (processor, runner->runtime, runner);
 
+  /* The state first: whoever waits for `created` may read it at once. */
+  sl_runner_set_state (runner, SL_PROCESSOR_STATE_SPAWNED);
+
   sl_mutex_lock (&runner->mutex);
   runner->processor = processor;
   runner->created = TRUE;
   g_cond_broadcast (&runner->cond);
   sl_mutex_unlock (&runner->mutex);
-
-  sl_runner_set_state (runner, SL_PROCESSOR_STATE_SPAWNED);
 }
 
 static void
@@ -384,7 +386,10 @@ sl_runner_iterate (SlRunner *runner,
     case SL_EXECUTION_REACTIVE:
     case SL_EXECUTION_MAIN_CONTEXT:
     default:
-      if (has_frames)
+      /* Frames wake a reactive processor; so does sl_processor_schedule(),
+       * which is how one fed by callbacks (or a JavaScript source, which has
+       * no thread to loop on) asks for a turn. */
+      if (has_frames || atomic_exchange (&runner->schedule_requested, FALSE))
         {
           sl_runner_process (runner);
           return SL_ITERATE_AGAIN;
@@ -432,7 +437,7 @@ sl_runner_has_work (gpointer user_data)
     case SL_EXECUTION_MANUAL:
       return atomic_load (&runner->schedule_requested);
     default:
-      return has_frames || all_eos;
+      return has_frames || all_eos || atomic_load (&runner->schedule_requested);
     }
 }
 
@@ -442,7 +447,12 @@ sl_runner_finish_exit (SlRunner *runner)
   SlProcessor *processor;
 
   if (runner->processor != NULL)
-    sl_runner_teardown (runner);
+    {
+      /* A removal posts the unwiring, then asks to stop: the stop may be
+       * seen first, but teardown must find the links gone. */
+      sl_runner_run_controls (runner);
+      sl_runner_teardown (runner);
+    }
 
   sl_mutex_lock (&runner->mutex);
   processor = g_steal_pointer (&runner->processor);
@@ -624,6 +634,11 @@ sl_runner_new (SlRuntime          *runtime,
     {
       g_autofree char *name = g_strdup_printf ("sl:%s", id);
       GThread *thread;
+
+      /* Linux keeps 15 bytes of a thread name and refuses a longer one
+       * outright: cut it ourselves, on a character boundary. */
+      if (strlen (name) > 15)
+        *g_utf8_find_prev_char (name, name + 16) = '\0';
 
       runner->waker = sl_waker_new ();
       /* The thread owns a reference; it is detached: the runtime waits for

@@ -110,7 +110,8 @@ struct _SlRuntime
   SlRuntimeState  target;       /* IDLE, RUNNING or PAUSED */
   gboolean        applied_paused;
   gboolean        reconciling;
-  gboolean        dirty;
+  gboolean        dirty;        /* another round is needed */
+  gboolean        graph_dirty;  /* that round must apply the graph too */
   GHashTable     *actual;       /* id → SlActual* */
   GHashTable     *wired;        /* link id → SlWired* */
   GPtrArray      *retiring;     /* SlRunner*: removed, not yet exited */
@@ -397,13 +398,17 @@ sl_values_equal (const GValue *a,
 /* Applies the delta between the graph and the actual state. Called with the
  * lock held; drops it only to wait for new threads to be ready. */
 static void
-sl_runtime_apply_delta_locked (SlRuntime *self)
+sl_runtime_apply_delta_locked (SlRuntime *self,
+                               gboolean   apply_graph)
 {
   g_autoptr(GPtrArray) spawned = g_ptr_array_new_with_free_func ((GDestroyNotify) sl_runner_unref);
   gboolean paused = self->target == SL_RUNTIME_STATE_PAUSED;
   GHashTableIter iter;
   gpointer key, value;
   GPtrArray *nodes, *links;
+
+  if (!apply_graph)
+    goto gate;
 
   /* 1. Unwire removed links, and links whose ends go away. */
   g_hash_table_iter_init (&iter, self->wired);
@@ -548,6 +553,26 @@ sl_runtime_apply_delta_locked (SlRuntime *self)
           sl_runner_post_set_property (actual->runner, key, value);
           g_hash_table_insert (actual->applied, g_strdup (key), gvalue_dup (value));
         }
+
+      /* A value no longer in the graph (the node was replaced, or a JSON
+       * reload left it out) goes back to the processor's default. */
+      g_hash_table_iter_init (&iter, actual->applied);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          g_autoptr(GTypeClass) klass = NULL;
+          g_auto(GValue) reset = G_VALUE_INIT;
+          GParamSpec *pspec;
+
+          if (g_hash_table_contains (node->properties, key))
+            continue;
+
+          klass = g_type_class_ref (node->type);
+          pspec = g_object_class_find_property (G_OBJECT_CLASS (klass), key);
+          g_value_init (&reset, pspec->value_type);
+          g_param_value_set_default (pspec, &reset);
+          sl_runner_post_set_property (actual->runner, key, &reset);
+          g_hash_table_iter_remove (&iter);
+        }
     }
 
   /* 7. Link changes, on the producer's thread, frames kept in order. */
@@ -565,6 +590,7 @@ sl_runtime_apply_delta_locked (SlRuntime *self)
       wired->policy = link->policy;
     }
 
+gate:
   /* Pause gate. */
   if (paused != self->applied_paused)
     {
@@ -575,15 +601,19 @@ sl_runtime_apply_delta_locked (SlRuntime *self)
     }
 }
 
-/* Brings the actual state to the desired one. Only one thread reconciles at
- * a time; a call made meanwhile (from processor code, say) marks the work
- * dirty and returns, and the reconciling thread does another round. */
+/* Brings the actual state to the desired one: the pause gate always, the
+ * graph when @apply_graph (a commit, a start, or an edit in automatic mode).
+ * Only one thread reconciles at a time; a call made meanwhile (from
+ * processor code, say) marks the work dirty and returns, and the reconciling
+ * thread does another round. */
 static void
-sl_runtime_reconcile (SlRuntime *self)
+sl_runtime_reconcile (SlRuntime *self,
+                      gboolean   apply_graph)
 {
-  SlEmission *emission;
+  gboolean applied = FALSE;
 
   sl_mutex_lock (&self->lock);
+  self->graph_dirty |= apply_graph;
   if (self->reconciling)
     {
       self->dirty = TRUE;
@@ -594,9 +624,15 @@ sl_runtime_reconcile (SlRuntime *self)
   self->reconciling = TRUE;
   do
     {
+      gboolean graph = self->graph_dirty;
+
       self->dirty = FALSE;
+      self->graph_dirty = FALSE;
       if (self->target != SL_RUNTIME_STATE_IDLE)
-        sl_runtime_apply_delta_locked (self);
+        {
+          sl_runtime_apply_delta_locked (self, graph);
+          applied |= graph;
+        }
     }
   while (self->dirty && self->target != SL_RUNTIME_STATE_IDLE);
   self->reconciling = FALSE;
@@ -604,9 +640,13 @@ sl_runtime_reconcile (SlRuntime *self)
   if (self->target != SL_RUNTIME_STATE_IDLE)
     sl_runtime_set_state_locked (self, self->target);
 
-  emission = g_new0 (SlEmission, 1);
-  emission->kind = SL_EMIT_COMMITTED;
-  sl_runtime_queue (self, emission);
+  if (applied)
+    {
+      SlEmission *emission = g_new0 (SlEmission, 1);
+
+      emission->kind = SL_EMIT_COMMITTED;
+      sl_runtime_queue (self, emission);
+    }
   sl_mutex_unlock (&self->lock);
 }
 
@@ -620,7 +660,7 @@ sl_runtime_changed (SlRuntime *self)
   sl_mutex_unlock (&self->lock);
 
   if (apply)
-    sl_runtime_reconcile (self);
+    sl_runtime_reconcile (self, TRUE);
 }
 
 static void
@@ -1370,7 +1410,7 @@ sl_runtime_commit (SlRuntime  *self,
   g_return_val_if_fail (SL_IS_RUNTIME (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  sl_runtime_reconcile (self);
+  sl_runtime_reconcile (self, TRUE);
   return TRUE;
 }
 
@@ -1443,7 +1483,7 @@ sl_runtime_start (SlRuntime  *self,
   sl_runtime_set_state_locked (self, SL_RUNTIME_STATE_STARTING);
   sl_mutex_unlock (&self->lock);
 
-  sl_runtime_reconcile (self);
+  sl_runtime_reconcile (self, TRUE);
   return TRUE;
 }
 
@@ -1507,7 +1547,7 @@ sl_runtime_pause (SlRuntime  *self,
   self->target = SL_RUNTIME_STATE_PAUSED;
   sl_mutex_unlock (&self->lock);
 
-  sl_runtime_reconcile (self);
+  sl_runtime_reconcile (self, FALSE);
 
   if (sl_runner_get_current () != NULL)
     return TRUE;
@@ -1558,7 +1598,7 @@ sl_runtime_resume (SlRuntime  *self,
   self->target = SL_RUNTIME_STATE_RUNNING;
   sl_mutex_unlock (&self->lock);
 
-  sl_runtime_reconcile (self);
+  sl_runtime_reconcile (self, FALSE);
   return TRUE;
 }
 

@@ -8,6 +8,8 @@
 #include "sl-lock-private.h"
 #include "sl-waker-private.h"
 
+#define SL_WAKER_YIELDS 16
+
 SlWaker *
 sl_waker_new (void)
 {
@@ -77,6 +79,18 @@ sl_waker_wait (SlWaker      *waker,
                gint64        end_time)
 {
   g_assert (waker->source == NULL);
+
+  /* Work often arrives within microseconds (the other end of a link is
+   * running): yield a few times before paying for a sleep and a wake-up.
+   * Yielding, not spinning, lets the producer run when threads outnumber
+   * cores, and the bound keeps an idle processor from burning CPU. */
+  if (check != NULL)
+    for (guint i = 0; i < SL_WAKER_YIELDS; i++)
+      {
+        if (check (user_data))
+          return;
+        g_thread_yield ();
+      }
 
   atomic_store_explicit (&waker->sleeping, 1, memory_order_relaxed);
   atomic_thread_fence (memory_order_seq_cst);

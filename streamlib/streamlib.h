@@ -19,5 +19,6 @@
 #include "sl-graph.h"
 #include "sl-link-stats.h"
 #include "sl-runtime.h"
+#include "sl-launch.h"
 
 #undef __STREAMLIB_INSIDE__
