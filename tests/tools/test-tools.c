@@ -1,0 +1,539 @@
+/* test-tools.c: streamlib-launch and streamlib-inspect, run as programs
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include <signal.h>
+#include <string.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#define STRV(...) ((const char * const[]) { __VA_ARGS__, NULL })
+
+/* Every wait on a tool is bounded: a hung tool fails the test. */
+#define TIMEOUT_SECONDS 30
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  timed_out;
+  int       exit_status;   /* -1 if the tool did not exit normally */
+  char     *out;
+  char     *err;
+} Result;
+
+static void
+result_clear (Result *result)
+{
+  g_clear_pointer (&result->out, g_free);
+  g_clear_pointer (&result->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+static GSubprocessLauncher *
+launcher_new (GSubprocessFlags flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+
+  /* The messages quote with “ and ”: make sure they are not transliterated. */
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  return launcher;
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+communicated (GObject      *source,
+              GAsyncResult *async_result,
+              gpointer      user_data)
+{
+  Result *result = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), async_result,
+                                        &result->out, &result->err, &error);
+  g_assert_no_error (error);
+  result->done = TRUE;
+}
+
+static int
+exit_status_of (GSubprocess *subprocess)
+{
+  if (!g_subprocess_get_if_exited (subprocess))
+    return -1;
+  return g_subprocess_get_exit_status (subprocess);
+}
+
+/* Runs a tool to its end and collects its output. @env holds variable
+ * names and values, in pairs. */
+static void
+run_tool_with_env (const char * const *argv,
+                   const char * const *env,
+                   Result             *result)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) subprocess = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *command = g_strjoinv ("' '", (char **) argv);
+  guint timeout_id;
+
+  for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
+    g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
+
+  g_test_message ("Running '%s'", command);
+  subprocess = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+
+  timeout_id = g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, &result->timed_out);
+  g_subprocess_communicate_utf8_async (subprocess, NULL, NULL, communicated, result);
+  while (!result->done && !result->timed_out)
+    g_main_context_iteration (NULL, TRUE);
+
+  if (result->timed_out)
+    {
+      g_subprocess_force_exit (subprocess);
+      while (!result->done)
+        g_main_context_iteration (NULL, TRUE);
+      g_error ("'%s' did not exit within %d s", command, TIMEOUT_SECONDS);
+    }
+  g_source_remove (timeout_id);
+
+  result->exit_status = exit_status_of (subprocess);
+  g_test_message ("exit status %d\n-- stdout\n%s-- stderr\n%s", result->exit_status,
+                  result->out, result->err);
+}
+
+static void
+run_tool (const char * const *argv,
+          Result             *result)
+{
+  run_tool_with_env (argv, NULL, result);
+}
+
+#define assert_contains(haystack, needle) \
+  G_STMT_START { \
+    if (strstr ((haystack), (needle)) == NULL) \
+      g_error ("“%s” is not in:\n%s", (needle), (haystack)); \
+  } G_STMT_END
+
+static char *
+make_temp_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("streamlib-tools-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+remove_temp_dir (const char *dir,
+                 const char *file)
+{
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* streamlib-inspect */
+
+static void
+test_inspect_list (void)
+{
+  g_auto(Result) result = { 0, };
+
+  run_tool (STRV (STREAMLIB_INSPECT), &result);
+  g_assert_cmpint (result.exit_status, ==, 0);
+  assert_contains (result.out, "\npassthrough ");
+  assert_contains (result.out, "Forwards every frame unchanged\n");
+  assert_contains (result.out, "\ntest-source ");
+  assert_contains (result.out, "\ncounter-sink ");
+  g_assert_cmpstr (result.err, ==, "");
+}
+
+static void
+test_inspect_factory (void)
+{
+  g_auto(Result) result = { 0, };
+
+  run_tool (STRV (STREAMLIB_INSPECT, "test-source"), &result);
+  g_assert_cmpint (result.exit_status, ==, 0);
+  assert_contains (result.out, "Produces numbered empty frames");
+  assert_contains (result.out, "continuous");
+  assert_contains (result.out, "output out\n");
+  assert_contains (result.out, "Caps: ANY");
+  assert_contains (result.out, "  num-frames ");
+  assert_contains (result.out, "Range: -1 - 9223372036854775807");
+  assert_contains (result.out, "Default: -1\n");
+  assert_contains (result.out, "  rate ");
+  assert_contains (result.out, "readable, writable");
+  assert_contains (result.out, "  produced ");
+  assert_contains (result.out, "SlProcessor");
+}
+
+static void
+test_inspect_signals (void)
+{
+  g_auto(Result) result = { 0, };
+
+  run_tool (STRV (STREAMLIB_INSPECT, "app-sink"), &result);
+  g_assert_cmpint (result.exit_status, ==, 0);
+  assert_contains (result.out, "input  in\n");
+  assert_contains (result.out, "\"new-sample\"");
+  assert_contains (result.out, "\"pull-sample\"");
+  assert_contains (result.out, "GstSample *");
+}
+
+static void
+test_inspect_unknown (void)
+{
+  g_auto(Result) result = { 0, };
+
+  run_tool (STRV (STREAMLIB_INSPECT, "no-such-thing"), &result);
+  g_assert_cmpint (result.exit_status, ==, 1);
+  g_assert_cmpstr (result.err, ==, "streamlib-inspect: No processor factory named “no-such-thing”\n");
+  g_assert_cmpstr (result.out, ==, "");
+}
+
+/* streamlib-launch: runs that end by themselves */
+
+static void
+test_launch_runs_to_end (void)
+{
+  g_auto(Result) result = { 0, };
+
+  run_tool (STRV (STREAMLIB_LAUNCH, "test-source num-frames=200 ! passthrough ! counter-sink"), &result);
+  g_assert_cmpint (result.exit_status, ==, 0);
+  assert_contains (result.out, "test-source0.out->passthrough0.in: pushed 200,");
+  g_assert_cmpstr (result.err, ==, "");
+}
+
+static void
+test_launch_joins_arguments (void)
+{
+  g_auto(Result) result = { 0, };
+
+  /* As a shell passes an unquoted line. */
+  run_tool (STRV (STREAMLIB_LAUNCH, "test-source", "name=src", "num-frames=20", "!", "null-sink"), &result);
+  g_assert_cmpint (result.exit_status, ==, 0);
+  assert_contains (result.out, "src.out->null-sink0.in: pushed 20,");
+}
+
+static void
+test_launch_print_json (void)
+{
+  g_auto(Result) result = { 0, };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+
+  run_tool (STRV (STREAMLIB_LAUNCH, "--print-json", "--quiet",
+                  "test-source name=src num-frames=10 ! null-sink name=sink"), &result);
+  g_assert_cmpint (result.exit_status, ==, 0);
+
+  /* With --quiet the JSON is all there is. */
+  g_assert_true (json_parser_load_from_data (parser, result.out, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "nodes")), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "links")), ==, 1);
+  assert_contains (result.out, "\"src.out\"");
+}
+
+static void
+test_launch_dot (void)
+{
+  g_auto(Result) result = { 0, };
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "graph.dot", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  run_tool (STRV (STREAMLIB_LAUNCH, "--quiet", "--dot", path,
+                  "test-source name=src num-frames=5 ! null-sink name=sink"), &result);
+  g_assert_cmpint (result.exit_status, ==, 0);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (contents, "digraph"));
+  assert_contains (contents, "\"src\" -> \"sink\"");
+  remove_temp_dir (dir, "graph.dot");
+}
+
+static void
+test_launch_json_file (void)
+{
+  g_auto(Result) result = { 0, };
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "graph.json", NULL);
+  g_autoptr(GError) error = NULL;
+  /* Blocking links: every frame arrives, so the counts are exact. */
+  const char *json =
+    "{ \"nodes\": ["
+    "    { \"id\": \"src\", \"factory\": \"test-source\", \"properties\": { \"num-frames\": 50 } },"
+    "    { \"id\": \"e\", \"factory\": \"echo\" },"
+    "    { \"id\": \"sink\", \"factory\": \"counter-sink\" } ],"
+    "  \"links\": ["
+    "    { \"from\": \"src.out\", \"to\": \"e.in\", \"overflow\": \"block\" },"
+    "    { \"from\": \"e.out\", \"to\": \"sink.in\", \"overflow\": \"block\" } ] }";
+
+  g_assert_true (g_file_set_contents (path, json, -1, &error));
+  g_assert_no_error (error);
+
+  run_tool (STRV (STREAMLIB_LAUNCH, path), &result);
+  g_assert_cmpint (result.exit_status, ==, 0);
+  assert_contains (result.out, "src.out->e.in: pushed 50, popped 50, dropped 0, queued 0");
+  assert_contains (result.out, "e.out->sink.in: pushed 100, popped 100, dropped 0, queued 0");
+  g_assert_cmpstr (result.err, ==, "");
+  remove_temp_dir (dir, "graph.json");
+}
+
+static void
+test_launch_duration (void)
+{
+  g_auto(Result) result = { 0, };
+  gint64 started = g_get_monotonic_time ();
+
+  /* An endless source: only the duration ends the run. */
+  run_tool (STRV (STREAMLIB_LAUNCH, "--duration", "0.3", "test-source rate=1000 ! null-sink"), &result);
+  g_assert_cmpint (result.exit_status, ==, 0);
+  g_assert_cmpint (g_get_monotonic_time () - started, >=, 300 * 1000);
+  assert_contains (result.out, "Stopped after");
+}
+
+/* streamlib-launch: errors */
+
+static void
+test_launch_bad_line (void)
+{
+  g_auto(Result) result = { 0, };
+
+  run_tool (STRV (STREAMLIB_LAUNCH, "test-source ! ! null-sink"), &result);
+  g_assert_cmpint (result.exit_status, ==, 1);
+  g_assert_true (g_str_has_prefix (result.err, "streamlib-launch: "));
+  assert_contains (result.err, "Unexpected “!” at position 14");
+  g_assert_cmpstr (result.out, ==, "");
+}
+
+static void
+test_launch_unknown_factory (void)
+{
+  g_auto(Result) result = { 0, };
+
+  run_tool (STRV (STREAMLIB_LAUNCH, "test-source ! no-such-sink"), &result);
+  g_assert_cmpint (result.exit_status, ==, 1);
+  g_assert_true (g_str_has_prefix (result.err, "streamlib-launch: "));
+  assert_contains (result.err, "No processor factory named “no-such-sink”");
+}
+
+static void
+test_launch_missing_file (void)
+{
+  g_auto(Result) result = { 0, };
+
+  run_tool (STRV (STREAMLIB_LAUNCH, "/nonexistent/streamlib/graph.json"), &result);
+  g_assert_cmpint (result.exit_status, ==, 1);
+  g_assert_true (g_str_has_prefix (result.err, "streamlib-launch: "));
+  assert_contains (result.err, "graph.json");
+}
+
+static void
+test_launch_bad_json (void)
+{
+  g_auto(Result) result = { 0, };
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "bad.json", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, "{ \"nodes\": [ { \"factory\": ", -1, &error));
+  g_assert_no_error (error);
+  run_tool (STRV (STREAMLIB_LAUNCH, path), &result);
+  g_assert_cmpint (result.exit_status, ==, 1);
+  g_assert_true (g_str_has_prefix (result.err, "streamlib-launch: "));
+  assert_contains (result.err, "Malformed graph JSON");
+  remove_temp_dir (dir, "bad.json");
+}
+
+static void
+test_launch_usage_errors (void)
+{
+  g_auto(Result) no_line = { 0, };
+  g_auto(Result) bad_duration = { 0, };
+  g_auto(Result) bad_option = { 0, };
+
+  run_tool (STRV (STREAMLIB_LAUNCH), &no_line);
+  g_assert_cmpint (no_line.exit_status, ==, 1);
+  g_assert_true (g_str_has_prefix (no_line.err, "streamlib-launch: "));
+
+  run_tool (STRV (STREAMLIB_LAUNCH, "--duration", "soon", "test-source ! null-sink"), &bad_duration);
+  g_assert_cmpint (bad_duration.exit_status, ==, 1);
+  assert_contains (bad_duration.err, "“soon”");
+
+  run_tool (STRV (STREAMLIB_LAUNCH, "--no-such-option", "test-source ! null-sink"), &bad_option);
+  g_assert_cmpint (bad_option.exit_status, ==, 1);
+  g_assert_true (g_str_has_prefix (bad_option.err, "streamlib-launch: "));
+}
+
+static void
+test_launch_processor_error (void)
+{
+  g_auto(Result) result = { 0, };
+  g_autofree char *plugin_path = g_strjoin (G_SEARCHPATH_SEPARATOR_S,
+                                            g_getenv ("STREAMLIB_PLUGIN_PATH"),
+                                            FAILING_PLUGIN_DIR, NULL);
+
+  /* The sink fails; the source still runs to its end, then the run ends
+   * with the error reported and a failure status. */
+  run_tool_with_env (STRV (STREAMLIB_LAUNCH, "test-source num-frames=20 ! failing-sink name=sink"),
+                     STRV ("STREAMLIB_PLUGIN_PATH", plugin_path), &result);
+  g_assert_cmpint (result.exit_status, ==, 1);
+  assert_contains (result.err, "ERROR from sink: ");
+  assert_contains (result.err, "failing on purpose");
+  assert_contains (result.out, "Stopped after");
+}
+
+/* streamlib-launch: interrupted */
+
+typedef struct
+{
+  GDataInputStream *lines;
+  char             *line;
+  gboolean          done;
+} LineRead;
+
+static void
+line_read (GObject      *source,
+           GAsyncResult *async_result,
+           gpointer      user_data)
+{
+  LineRead *read = user_data;
+  g_autoptr(GError) error = NULL;
+
+  read->line = g_data_input_stream_read_line_finish_utf8 (read->lines, async_result, NULL, &error);
+  g_assert_no_error (error);
+  read->done = TRUE;
+}
+
+static void
+exited (GObject      *source,
+        GAsyncResult *async_result,
+        gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), async_result, &error);
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static void
+check_interrupt (int signum)
+{
+  g_autoptr(GSubprocessLauncher) launcher = launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) subprocess = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean timed_out = FALSE;
+  gboolean done = FALSE;
+  guint timeout_id;
+
+  subprocess = g_subprocess_launcher_spawnv (launcher,
+                                             STRV (STREAMLIB_LAUNCH, "test-source rate=100 ! null-sink"),
+                                             &error);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (subprocess));
+  timeout_id = g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, &timed_out);
+
+  /* The first statistics line says the graph runs and the signal handlers
+   * are in place. */
+  for (;;)
+    {
+      LineRead read = { lines, NULL, FALSE };
+
+      g_data_input_stream_read_line_async (lines, G_PRIORITY_DEFAULT, NULL, line_read, &read);
+      while (!read.done && !timed_out)
+        g_main_context_iteration (NULL, TRUE);
+      if (timed_out)
+        {
+          g_subprocess_force_exit (subprocess);
+          g_error ("No statistics line within %d s", TIMEOUT_SECONDS);
+        }
+      if (read.line == NULL)
+        g_error ("streamlib-launch closed its output before its first statistics line");
+
+      g_test_message ("line: %s", read.line);
+      if (g_str_has_prefix (read.line, "["))
+        {
+          assert_contains (read.line, "test-source0.out->null-sink0.in: pushed ");
+          g_free (read.line);
+          break;
+        }
+      g_free (read.line);
+    }
+
+  g_subprocess_send_signal (subprocess, signum);
+  g_subprocess_wait_async (subprocess, NULL, exited, &done);
+  while (!done && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (timed_out)
+    {
+      g_subprocess_force_exit (subprocess);
+      g_error ("streamlib-launch did not exit within %d s of signal %d", TIMEOUT_SECONDS, signum);
+    }
+  g_source_remove (timeout_id);
+
+  g_assert_true (g_subprocess_get_if_exited (subprocess));
+  g_assert_cmpint (g_subprocess_get_exit_status (subprocess), ==, 0);
+}
+
+static void
+test_launch_sigint (void)
+{
+  check_interrupt (SIGINT);
+}
+
+static void
+test_launch_sigterm (void)
+{
+  check_interrupt (SIGTERM);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/tools/inspect/list", test_inspect_list);
+  g_test_add_func ("/tools/inspect/factory", test_inspect_factory);
+  g_test_add_func ("/tools/inspect/signals", test_inspect_signals);
+  g_test_add_func ("/tools/inspect/unknown", test_inspect_unknown);
+  g_test_add_func ("/tools/launch/runs-to-end", test_launch_runs_to_end);
+  g_test_add_func ("/tools/launch/joins-arguments", test_launch_joins_arguments);
+  g_test_add_func ("/tools/launch/print-json", test_launch_print_json);
+  g_test_add_func ("/tools/launch/dot", test_launch_dot);
+  g_test_add_func ("/tools/launch/json-file", test_launch_json_file);
+  g_test_add_func ("/tools/launch/duration", test_launch_duration);
+  g_test_add_func ("/tools/launch/bad-line", test_launch_bad_line);
+  g_test_add_func ("/tools/launch/unknown-factory", test_launch_unknown_factory);
+  g_test_add_func ("/tools/launch/missing-file", test_launch_missing_file);
+  g_test_add_func ("/tools/launch/bad-json", test_launch_bad_json);
+  g_test_add_func ("/tools/launch/usage-errors", test_launch_usage_errors);
+  g_test_add_func ("/tools/launch/processor-error", test_launch_processor_error);
+  g_test_add_func ("/tools/launch/sigint", test_launch_sigint);
+  g_test_add_func ("/tools/launch/sigterm", test_launch_sigterm);
+
+  return g_test_run ();
+}
