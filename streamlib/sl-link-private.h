@@ -7,6 +7,8 @@
 
 #include <stdatomic.h>
 #include <glib.h>
+
+#include "sl-refcount-private.h"
 #include <gst/gst.h>
 
 #include "sl-enums.h"
@@ -27,7 +29,7 @@ typedef struct _SlLink SlLink;
 
 struct _SlLink
 {
-  gatomicrefcount refcount;
+  SlRefCount refcount;
   char *id;
 
   /* producer side */

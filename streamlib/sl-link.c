@@ -16,7 +16,7 @@ sl_link_new (const char       *id,
 {
   SlLink *link = g_aligned_alloc0 (1, sizeof (SlLink), SL_CACHE_LINE);
 
-  g_atomic_ref_count_init (&link->refcount);
+  sl_ref_count_init (&link->refcount);
   link->id = g_strdup (id);
   link->first_ring = sl_ring_new (capacity);
   link->write_ring = link->first_ring;
@@ -38,7 +38,7 @@ sl_link_new (const char       *id,
 SlLink *
 sl_link_ref (SlLink *link)
 {
-  g_atomic_ref_count_inc (&link->refcount);
+  sl_ref_count_inc (&link->refcount);
   return link;
 }
 
@@ -48,7 +48,7 @@ sl_link_unref (SlLink *link)
   SlRing *ring;
   SlWaker *waker;
 
-  if (!g_atomic_ref_count_dec (&link->refcount))
+  if (!sl_ref_count_dec (&link->refcount))
     return;
 
   ring = link->first_ring;

@@ -8,6 +8,8 @@
 #include <stdatomic.h>
 #include <glib-object.h>
 
+#include "sl-refcount-private.h"
+
 #include "sl-enums.h"
 #include "sl-link-private.h"
 #include "sl-processor-private.h"
@@ -37,7 +39,7 @@ typedef struct
 
 struct _SlRunner
 {
-  gatomicrefcount  refcount;
+  SlRefCount       refcount;
   char            *id;
   GType            type;
   SlExecutionMode  mode;

@@ -50,14 +50,14 @@ sl_control_free (gpointer data)
 SlRunner *
 sl_runner_ref (SlRunner *runner)
 {
-  g_atomic_ref_count_inc (&runner->refcount);
+  sl_ref_count_inc (&runner->refcount);
   return runner;
 }
 
 void
 sl_runner_unref (SlRunner *runner)
 {
-  if (!g_atomic_ref_count_dec (&runner->refcount))
+  if (!sl_ref_count_dec (&runner->refcount))
     return;
 
   g_queue_clear_full (&runner->controls, sl_control_free);
@@ -589,7 +589,7 @@ sl_runner_new (SlRuntime          *runtime,
   GHashTableIter iter;
   gpointer key, value;
 
-  g_atomic_ref_count_init (&runner->refcount);
+  sl_ref_count_init (&runner->refcount);
   runner->runtime = runtime;
   runner->host = host;
   runner->host_data = host_data;

@@ -355,10 +355,11 @@ sl_runtime_runner_exited (gpointer  user_data,
       g_hash_table_remove_all (self->actual);
       sl_runtime_set_state_locked (self, SL_RUNTIME_STATE_IDLE);
     }
+  /* Wake a stop() iterating the main context, before unlocking: once the
+   * lock is released the waiter may return and the runtime may be gone. */
+  g_main_context_wakeup (self->context);
   g_cond_broadcast (&self->cond);
   sl_mutex_unlock (&self->lock);
-
-  g_main_context_wakeup (self->context);
 }
 
 static void

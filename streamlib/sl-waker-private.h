@@ -8,6 +8,8 @@
 #include <stdatomic.h>
 #include <glib.h>
 
+#include "sl-refcount-private.h"
+
 G_BEGIN_DECLS
 
 /* One per scheduled processor. The processor's thread announces that it is
@@ -24,7 +26,7 @@ typedef struct _SlWaker SlWaker;
 struct _SlWaker
 {
   _Alignas (64) atomic_int sleeping;
-  gatomicrefcount refcount;
+  SlRefCount refcount;
   GMutex mutex;
   GCond cond;
   gboolean pending;

@@ -15,7 +15,7 @@ sl_waker_new (void)
 {
   SlWaker *waker = g_new0 (SlWaker, 1);
 
-  g_atomic_ref_count_init (&waker->refcount);
+  sl_ref_count_init (&waker->refcount);
   atomic_init (&waker->sleeping, 0);
   g_mutex_init (&waker->mutex);
   g_cond_init (&waker->cond);
@@ -35,14 +35,14 @@ sl_waker_new_for_source (GSource *source)
 SlWaker *
 sl_waker_ref (SlWaker *waker)
 {
-  g_atomic_ref_count_inc (&waker->refcount);
+  sl_ref_count_inc (&waker->refcount);
   return waker;
 }
 
 void
 sl_waker_unref (SlWaker *waker)
 {
-  if (!g_atomic_ref_count_dec (&waker->refcount))
+  if (!sl_ref_count_dec (&waker->refcount))
     return;
 
   g_clear_pointer (&waker->source, g_source_unref);

@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 
 #include "sl-core-processors.h"
+#include "sl-lock-private.h"
 
 struct _SlAppSink
 {
@@ -45,9 +46,9 @@ sl_app_sink_pull_sample (SlAppSink *self)
 {
   GstSample *sample;
 
-  g_mutex_lock (&self->mutex);
+  sl_mutex_lock (&self->mutex);
   sample = g_queue_pop_head (&self->queued);
-  g_mutex_unlock (&self->mutex);
+  sl_mutex_unlock (&self->mutex);
 
   return sample;
 }
@@ -60,9 +61,9 @@ sl_app_sink_dispatch (gpointer user_data)
   SlAppSink *self = user_data;
   GstSample *sample;
 
-  g_mutex_lock (&self->mutex);
+  sl_mutex_lock (&self->mutex);
   self->dispatch_pending = FALSE;
-  g_mutex_unlock (&self->mutex);
+  sl_mutex_unlock (&self->mutex);
 
   while (atomic_load (&self->emit_signals) && (sample = sl_app_sink_pull_sample (self)) != NULL)
     {
@@ -85,13 +86,13 @@ sl_app_sink_process (SlProcessor  *processor,
   while ((sample = sl_input_port_pop (in)) != NULL)
     {
       atomic_fetch_add (&self->received, 1);
-      g_mutex_lock (&self->mutex);
+      sl_mutex_lock (&self->mutex);
       g_queue_push_tail (&self->queued, sample);
       while (self->max_queued > 0 && self->queued.length > self->max_queued)
         gst_sample_unref (g_queue_pop_head (&self->queued));
       if (atomic_load (&self->emit_signals) && !self->dispatch_pending)
         schedule = self->dispatch_pending = TRUE;
-      g_mutex_unlock (&self->mutex);
+      sl_mutex_unlock (&self->mutex);
     }
 
   if (schedule)
@@ -121,9 +122,9 @@ sl_app_sink_get_property (GObject    *object,
       g_value_set_boolean (value, atomic_load (&self->emit_signals));
       break;
     case PROP_MAX_QUEUED:
-      g_mutex_lock (&self->mutex);
+      sl_mutex_lock (&self->mutex);
       g_value_set_uint (value, self->max_queued);
-      g_mutex_unlock (&self->mutex);
+      sl_mutex_unlock (&self->mutex);
       break;
     case PROP_RECEIVED:
       g_value_set_int64 (value, atomic_load (&self->received));
@@ -148,9 +149,9 @@ sl_app_sink_set_property (GObject      *object,
       g_object_notify_by_pspec (object, pspec);
       break;
     case PROP_MAX_QUEUED:
-      g_mutex_lock (&self->mutex);
+      sl_mutex_lock (&self->mutex);
       self->max_queued = g_value_get_uint (value);
-      g_mutex_unlock (&self->mutex);
+      sl_mutex_unlock (&self->mutex);
       g_object_notify_by_pspec (object, pspec);
       break;
     default:

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "sl-core-processors.h"
+#include "sl-lock-private.h"
 
 struct _SlAppSource
 {
@@ -34,10 +35,10 @@ sl_app_source_push_sample (SlAppSource *self,
 {
   g_return_if_fail (GST_IS_SAMPLE (sample));
 
-  g_mutex_lock (&self->mutex);
+  sl_mutex_lock (&self->mutex);
   if (!self->eos)
     g_queue_push_tail (&self->pending, gst_sample_ref (sample));
-  g_mutex_unlock (&self->mutex);
+  sl_mutex_unlock (&self->mutex);
 
   sl_processor_schedule (SL_PROCESSOR (self));
 }
@@ -45,9 +46,9 @@ sl_app_source_push_sample (SlAppSource *self,
 static void
 sl_app_source_end_of_stream (SlAppSource *self)
 {
-  g_mutex_lock (&self->mutex);
+  sl_mutex_lock (&self->mutex);
   self->eos = TRUE;
-  g_mutex_unlock (&self->mutex);
+  sl_mutex_unlock (&self->mutex);
 
   sl_processor_schedule (SL_PROCESSOR (self));
 }
@@ -60,11 +61,11 @@ sl_app_source_flush (SlAppSource *self)
   gboolean eos;
   GstSample *sample;
 
-  g_mutex_lock (&self->mutex);
+  sl_mutex_lock (&self->mutex);
   pending = self->pending;
   g_queue_init (&self->pending);
   eos = self->eos;
-  g_mutex_unlock (&self->mutex);
+  sl_mutex_unlock (&self->mutex);
 
   while ((sample = g_queue_pop_head (&pending)) != NULL)
     sl_output_port_push (out, sample);

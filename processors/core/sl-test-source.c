@@ -55,7 +55,8 @@ sl_test_source_process (SlProcessor  *processor,
 {
   SlTestSource *self = SL_TEST_SOURCE (processor);
   gint64 n = atomic_load (&self->produced);
-  g_autoptr(GstBuffer) buffer = NULL;
+  GstBuffer *buffer;
+  GstSample *sample;
   GstClockTime duration = self->rate > 0 ? (GstClockTime) (GST_SECOND / self->rate) : GST_CLOCK_TIME_NONE;
 
   if (self->num_frames >= 0 && n >= self->num_frames)
@@ -71,7 +72,11 @@ sl_test_source_process (SlProcessor  *processor,
       GST_BUFFER_PTS (buffer) = n * duration;
       GST_BUFFER_DURATION (buffer) = duration;
     }
-  sl_output_port_push (self->out, gst_sample_new (buffer, self->caps, NULL, NULL));
+  /* The sample holds the only reference: the last unref happens wherever
+   * the frame ends, after everything that read it. */
+  sample = gst_sample_new (buffer, self->caps, NULL, NULL);
+  gst_buffer_unref (buffer);
+  sl_output_port_push (self->out, sample);
   atomic_store (&self->produced, n + 1);
 
   if (self->num_frames >= 0 && n + 1 >= self->num_frames)
