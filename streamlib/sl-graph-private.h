@@ -28,6 +28,10 @@ typedef struct
   SlOverflowPolicy  policy;
 } SlGraphLink;
 
+/* Replaces the contents of @self with a copy of @from's (same registry). */
+void         _sl_graph_assign      (SlGraph    *self,
+                                    SlGraph    *from);
+
 /* Insertion order, stable: the runtime applies deltas in this order. */
 GPtrArray   *_sl_graph_get_nodes   (SlGraph    *self);
 GPtrArray   *_sl_graph_get_links   (SlGraph    *self);

@@ -1746,11 +1746,7 @@ sl_graph_load_from_data (SlGraph     *self,
       !sl_graph_load_array (loaded, root, "links", sl_graph_load_link, error))
     return FALSE;
 
-  g_hash_table_remove_all (self->links);
-  g_ptr_array_set_size (self->link_order, 0);
-  g_hash_table_remove_all (self->nodes);
-  g_ptr_array_set_size (self->node_order, 0);
-  sl_graph_copy_into (loaded, self);
+  _sl_graph_assign (self, loaded);
   return TRUE;
 }
 
@@ -1857,6 +1853,17 @@ sl_graph_to_dot (SlGraph *self)
 
   g_string_append (dot, "}\n");
   return g_string_free (dot, FALSE);
+}
+
+void
+_sl_graph_assign (SlGraph *self,
+                  SlGraph *from)
+{
+  g_hash_table_remove_all (self->links);
+  g_ptr_array_set_size (self->link_order, 0);
+  g_hash_table_remove_all (self->nodes);
+  g_ptr_array_set_size (self->node_order, 0);
+  sl_graph_copy_into (from, self);
 }
 
 GPtrArray *

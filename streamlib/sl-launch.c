@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "sl-launch-private.h"
+#include "sl-runtime-private.h"
 
 #include <string.h>
 #include <glib/gi18n-lib.h>
@@ -498,6 +499,14 @@ sl_graph_parse_launch (SlGraph     *graph,
   return sl_graph_load_from_data (graph, json, -1, error);
 }
 
+static gboolean
+sl_launch_edit (SlGraph     *graph,
+                gpointer     user_data,
+                GError     **error)
+{
+  return _sl_launch_parse_into (graph, user_data, error);
+}
+
 /**
  * sl_runtime_parse_launch:
  * @self: a runtime
@@ -510,10 +519,8 @@ sl_graph_parse_launch (SlGraph     *graph,
  * started runtime the new processors start and the ones already running
  * keep running. On error nothing changes.
  *
- * Any thread may call this, processor threads included. The line is applied
- * to a copy of the graph, which then replaces the graph: an edit another
- * thread makes to the same runtime in between is lost, so do not race it
- * with other edits.
+ * Any thread may call this, processor threads included; the line is applied
+ * as one edit, with no other edit in between.
  *
  * Returns: %TRUE on success
  *
@@ -524,18 +531,9 @@ sl_runtime_parse_launch (SlRuntime   *self,
                          const char  *description,
                          GError     **error)
 {
-  g_autoptr(SlGraph) graph = NULL;
-  g_autofree char *json = NULL;
-
   g_return_val_if_fail (SL_IS_RUNTIME (self), FALSE);
   g_return_val_if_fail (description != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  /* The copy is ours: no second copy needed to keep it intact on error. */
-  graph = sl_runtime_get_graph (self);
-  if (!_sl_launch_parse_into (graph, description, error))
-    return FALSE;
-
-  json = sl_graph_to_json (graph);
-  return sl_runtime_load_from_data (self, json, -1, error);
+  return _sl_runtime_edit (self, sl_launch_edit, (gpointer) description, error);
 }

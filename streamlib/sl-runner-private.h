@@ -34,6 +34,10 @@ typedef struct
   void (*state_changed) (gpointer user_data, SlRunner *runner, SlProcessorState state);
   void (*failed)        (gpointer user_data, SlRunner *runner, const GError *error);
   void (*exited)        (gpointer user_data, SlRunner *runner);
+  /* The runner sent end-of-stream on its outputs: it will produce nothing
+   * more (a source that finished, a processor whose inputs all ended, or one
+   * that failed). */
+  void (*finished)      (gpointer user_data, SlRunner *runner);
   void (*gate_passed)   (gpointer user_data);
 } SlRunnerHost;
 

@@ -192,6 +192,8 @@ sl_runner_send_eos (SlRunner *runner)
   outputs = sl_processor_get_output_ports (runner->processor);
   for (guint i = 0; i < outputs->len; i++)
     _sl_output_port_push_eos (g_ptr_array_index (outputs, i));
+
+  runner->host->finished (runner->host_data, runner);
 }
 
 static void

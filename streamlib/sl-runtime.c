@@ -60,6 +60,7 @@ typedef enum {
   SL_EMIT_ERROR,
   SL_EMIT_COMMITTED,
   SL_EMIT_COMMIT_MODE,
+  SL_EMIT_EOS,
 } SlEmitKind;
 
 typedef struct
@@ -77,6 +78,7 @@ typedef struct
   SlRunner   *runner;
   GType       type;
   GHashTable *applied;   /* name → GValue*: property values sent to the runner */
+  gboolean    finished;  /* the runner sent end-of-stream */
 } SlActual;
 
 typedef struct
@@ -117,6 +119,7 @@ struct _SlRuntime
   GPtrArray      *retiring;     /* SlRunner*: removed, not yet exited */
   guint           n_live;       /* runners not exited */
   guint           n_main_context;
+  gboolean        eos_emitted;  /* in this run */
 
   GMutex          gate_mutex;
   GCond           gate_cond;
@@ -137,6 +140,7 @@ enum {
   PROCESSOR_STATE_CHANGED,
   ERROR,
   COMMITTED,
+  EOS,
   N_SIGNALS
 };
 
@@ -264,6 +268,10 @@ sl_runtime_emit_dispatch (GSource     *source,
         case SL_EMIT_COMMIT_MODE:
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMMIT_MODE]);
           break;
+
+        case SL_EMIT_EOS:
+          g_signal_emit (self, signals[EOS], 0);
+          break;
         }
       sl_emission_free (emission);
     }
@@ -363,6 +371,39 @@ sl_runtime_runner_exited (gpointer  user_data,
 }
 
 static void
+sl_runtime_runner_finished (gpointer  user_data,
+                            SlRunner *runner)
+{
+  SlRuntime *self = user_data;
+  GHashTableIter iter;
+  gpointer value;
+  gboolean all = TRUE;
+
+  sl_mutex_lock (&self->lock);
+  g_hash_table_iter_init (&iter, self->actual);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      SlActual *actual = value;
+
+      if (actual->runner == runner)
+        actual->finished = TRUE;
+      all &= actual->finished;
+    }
+
+  /* Everything ended by itself: say so once; the application decides
+   * whether to stop. A stop under way is not an end of stream. */
+  if (all && !self->eos_emitted && self->target != SL_RUNTIME_STATE_IDLE)
+    {
+      SlEmission *emission = g_new0 (SlEmission, 1);
+
+      self->eos_emitted = TRUE;
+      emission->kind = SL_EMIT_EOS;
+      sl_runtime_queue (self, emission);
+    }
+  sl_mutex_unlock (&self->lock);
+}
+
+static void
 sl_runtime_runner_gate_passed (gpointer user_data)
 {
   SlRuntime *self = user_data;
@@ -376,6 +417,7 @@ static const SlRunnerHost sl_runtime_runner_host = {
   .state_changed = sl_runtime_runner_state_changed,
   .failed = sl_runtime_runner_failed,
   .exited = sl_runtime_runner_exited,
+  .finished = sl_runtime_runner_finished,
   .gate_passed = sl_runtime_runner_gate_passed,
 };
 
@@ -880,6 +922,22 @@ sl_runtime_class_init (SlRuntimeClass *klass)
    */
   signals[COMMITTED] =
     g_signal_new ("committed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * SlRuntime::eos:
+   * @self: the runtime
+   *
+   * Every processor has reached its end of stream by itself: the sources
+   * finished (see [method@Streamlib.Processor.finish]) and everything they
+   * sent went through. Emitted once per run, on the runtime's main context;
+   * nothing stops by itself: call [method@Streamlib.Runtime.stop] (a drain
+   * then completes at once). Not emitted while the runtime stops.
+   *
+   * Since: 1.0
+   */
+  signals[EOS] =
+    g_signal_new ("eos", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   _sl_library_init ();
@@ -1481,6 +1539,7 @@ sl_runtime_start (SlRuntime  *self,
   g_hash_table_remove_all (self->wired);
   self->target = SL_RUNTIME_STATE_RUNNING;
   self->applied_paused = FALSE;
+  self->eos_emitted = FALSE;
   sl_runtime_set_state_locked (self, SL_RUNTIME_STATE_STARTING);
   sl_mutex_unlock (&self->lock);
 
@@ -1819,6 +1878,27 @@ sl_runtime_get_link_stats (SlRuntime   *self,
   stats->capacity = graph_link->capacity;
   stats->policy = graph_link->policy;
   return stats;
+}
+
+gboolean
+_sl_runtime_edit (SlRuntime        *self,
+                  SlGraphEditFunc   edit,
+                  gpointer          user_data,
+                  GError          **error)
+{
+  g_autoptr(SlGraph) copy = NULL;
+  gboolean ok;
+
+  sl_mutex_lock (&self->lock);
+  copy = sl_graph_copy (self->graph);
+  ok = edit (copy, user_data, error);
+  if (ok)
+    _sl_graph_assign (self->graph, copy);
+  sl_mutex_unlock (&self->lock);
+
+  if (ok)
+    sl_runtime_changed (self);
+  return ok;
 }
 
 SlThreadPriority

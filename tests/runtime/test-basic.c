@@ -59,12 +59,54 @@ test_run_to_end_and_drain (void)
   test_assert_invariant (runtime, "pass.out->sink.in");
 }
 
+static void
+on_eos (SlRuntime *runtime,
+        gpointer   user_data)
+{
+  guint *n_eos = user_data;
+
+  g_assert_true (g_main_context_is_owner (g_main_context_default ()));
+  (*n_eos)++;
+}
+
+static gboolean
+eos_seen (gpointer user_data)
+{
+  return *(guint *) user_data > 0;
+}
+
+/* A graph whose source finishes ends by itself: `eos` once, then a drain
+ * has nothing left to wait for. */
+static void
+test_eos_signal (void)
+{
+  g_autoptr(SlRuntime) runtime = test_runtime_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SlLinkStats) stats = NULL;
+  guint n_eos = 0;
+
+  add_chain (runtime, 300);
+  g_signal_connect (runtime, "eos", G_CALLBACK (on_eos), &n_eos);
+  g_assert_true (sl_runtime_start (runtime, &error));
+  g_assert_no_error (error);
+
+  test_wait_for (eos_seen, &n_eos, "the eos signal");
+  g_assert_cmpint (test_get_int64 (runtime, "sink", "count"), ==, 300);
+  g_assert_true (sl_runtime_stop (runtime, SL_STOP_DRAIN, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_eos, ==, 1);
+
+  stats = test_link_stats (runtime, "pass.out->sink.in");
+  g_assert_cmpuint (sl_link_stats_get_popped (stats), ==, 300);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/runtime/basic/run-to-end-and-drain", test_run_to_end_and_drain);
+  g_test_add_func ("/runtime/basic/eos-signal", test_eos_signal);
 
   return g_test_run ();
 }
