@@ -313,7 +313,8 @@ test_edits (gconstpointer data)
   /* Now everything is applied. */
   g_assert_cmpint (sl_runtime_get_processor_state (runtime, "x"), !=, SL_PROCESSOR_STATE_NONE);
   g_assert_cmpint (sl_runtime_get_processor_state (runtime, "victim"), ==, SL_PROCESSOR_STATE_NONE);
-  test_wait_recorded ("x", "setup in=linked");
+  /* In AUTO mode x is spawned by the add, before the link exists. */
+  test_wait_recorded ("x", manual || !started ? "setup in=linked" : "setup");
   test_wait_recorded ("a", "trigger 7");
   if (started)
     test_wait_recorded ("victim", "teardown in=unlinked out=0");
@@ -423,6 +424,94 @@ test_readd_resets_properties (void)
   g_assert_cmpuint (offsets->len, ==, 6);
 }
 
+/* While a commit waits for a new processor's instance to exist (without
+ * its lock), another thread edits the graph: here the new instance's own
+ * construction unlinks a wired link and removes a running node. The commit
+ * in progress must cope with the graph it finds when it takes the lock
+ * back. */
+static void
+unlink_while_constructed (SlProcessor *processor,
+                          gpointer     data)
+{
+  SlRuntime *runtime = data;
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (sl_processor_get_id (processor), "newbie") != 0)
+    return;
+
+  g_assert_true (sl_runtime_unlink (runtime, "src.out->a.in", &error));
+  g_assert_no_error (error);
+  g_assert_true (sl_runtime_remove (runtime, "b", &error));
+  g_assert_no_error (error);
+  test_record ("newbie", "constructed");
+}
+
+static void
+test_edit_while_spawning (void)
+{
+  g_autoptr(SlRuntime) runtime = new_runtime ();
+
+  g_free (test_add (runtime, "test-source", "src"));
+  test_set (runtime, "src", "rate", "1000");
+  g_free (test_add (runtime, "probe-sink", "a"));
+  g_free (test_add (runtime, "probe-sink", "b"));
+  g_free (test_add (runtime, "probe-sink", "c"));
+  g_free (test_link (runtime, "src", "a"));
+  g_free (test_link (runtime, "src", "b"));
+  g_free (test_link (runtime, "src", "c"));
+  test_configure (runtime, "src.out->a.in", 4, SL_OVERFLOW_DROP_OLDEST);
+  test_start (runtime);
+  test_wait_int64 (runtime, "a", "count", 3);
+
+  test_set_construct_hook (unlink_while_constructed, runtime);
+  g_free (test_add (runtime, "probe-sink", "newbie"));
+  test_set_construct_hook (NULL, NULL);
+  test_wait_recorded ("newbie", "constructed");
+
+  /* The edits made meanwhile are applied. */
+  test_wait_recorded ("b", "teardown in=unlinked");
+  test_wait_processor_state (runtime, "b", SL_PROCESSOR_STATE_NONE);
+  {
+    gint64 a = test_get_int64 (runtime, "a", "count");
+    gint64 c = test_get_int64 (runtime, "c", "count");
+
+    test_wait_int64 (runtime, "c", "count", c + 5);
+    g_assert_cmpint (test_get_int64 (runtime, "a", "count"), <=, a + 4);
+  }
+  test_stop (runtime, SL_STOP_DRAIN);
+}
+
+/* A consumer whose producer ended (end-of-stream) and is replaced by a new
+ * one, while running, receives the new producer's frames. */
+static void
+test_relink_after_eos (void)
+{
+  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(GError) error = NULL;
+
+  g_free (test_add (runtime, "test-source", "first"));
+  test_set (runtime, "first", "num-frames", "5");
+  g_free (test_add (runtime, "probe", "mid"));
+  g_free (test_add (runtime, "probe-sink", "sink"));
+  g_free (test_link (runtime, "first", "mid"));
+  g_free (test_link (runtime, "mid", "sink"));
+  test_configure (runtime, "first.out->mid.in", 8, SL_OVERFLOW_BLOCK);
+  test_start (runtime);
+  test_wait_int64 (runtime, "sink", "count", 5);
+
+  sl_runtime_set_commit_mode (runtime, SL_COMMIT_MANUAL);
+  g_assert_true (sl_runtime_remove (runtime, "first", &error));
+  g_free (test_add (runtime, "test-source", "second"));
+  test_set (runtime, "second", "rate", "1000");
+  g_free (test_link (runtime, "second", "mid"));
+  g_assert_true (sl_runtime_commit (runtime, &error));
+  g_assert_no_error (error);
+
+  test_wait_int64 (runtime, "mid", "count", 10);
+  test_wait_int64 (runtime, "sink", "count", 10);
+  test_stop (runtime, SL_STOP_DRAIN);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -441,6 +530,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/runtime/delta/setup-sees-links", test_setup_sees_links);
   g_test_add_func ("/runtime/delta/teardown-sees-unwired", test_teardown_sees_unwired);
   g_test_add_func ("/runtime/delta/remove-middle", test_remove_middle);
+  g_test_add_func ("/runtime/delta/edit-while-spawning", test_edit_while_spawning);
+  g_test_add_func ("/runtime/delta/relink-after-eos", test_relink_after_eos);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/runtime/delta/edits/%s/%s",

@@ -24,6 +24,7 @@ struct _TestProbeClass
 typedef struct
 {
   gboolean    fail_setup;
+  gboolean    fail_teardown;
   gint64      fail_at;
   gboolean    latch;
   gboolean    forward;
@@ -47,6 +48,7 @@ G_DEFINE_TYPE_WITH_PRIVATE (TestProbe, test_probe, SL_TYPE_PROCESSOR)
 enum {
   PROP_0,
   PROP_FAIL_SETUP,
+  PROP_FAIL_TEARDOWN,
   PROP_FAIL_AT,
   PROP_LATCH,
   PROP_FORWARD,
@@ -63,6 +65,28 @@ enum {
 };
 
 static GParamSpec *probe_properties[N_PROPS];
+
+/* Called from constructed(), on the processor's thread, while the runtime
+ * waits for the instance to exist. Test-wide, set by one test at a time. */
+static TestConstructHook construct_hook;
+static gpointer construct_hook_data;
+
+void
+test_set_construct_hook (TestConstructHook hook,
+                         gpointer          data)
+{
+  construct_hook = hook;
+  construct_hook_data = data;
+}
+
+static void
+test_probe_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (test_probe_parent_class)->constructed (object);
+
+  if (construct_hook != NULL)
+    construct_hook (SL_PROCESSOR (object), construct_hook_data);
+}
 
 static SlOverflowPolicy
 parse_policy (const char *text)
@@ -313,8 +337,16 @@ test_probe_teardown (SlProcessor  *processor,
 {
   TestProbe *self = TEST_PROBE (processor);
 
+  TestProbePrivate *priv = test_probe_get_instance_private (self);
+
   test_probe_record_wiring (processor, "teardown");
   test_probe_run_actions (self, "teardown");
+  if (priv->fail_teardown)
+    {
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "probe %s told to fail in teardown",
+                   sl_processor_get_id (processor));
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -357,6 +389,9 @@ test_probe_set_property (GObject      *object,
     {
     case PROP_FAIL_SETUP:
       priv->fail_setup = g_value_get_boolean (value);
+      break;
+    case PROP_FAIL_TEARDOWN:
+      priv->fail_teardown = g_value_get_boolean (value);
       break;
     case PROP_FAIL_AT:
       priv->fail_at = g_value_get_int64 (value);
@@ -423,6 +458,7 @@ test_probe_class_init (TestProbeClass *klass)
   GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
   GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
 
+  object_class->constructed = test_probe_constructed;
   object_class->finalize = test_probe_finalize;
   object_class->get_property = test_probe_get_property;
   object_class->set_property = test_probe_set_property;
@@ -431,6 +467,7 @@ test_probe_class_init (TestProbeClass *klass)
   processor_class->teardown = test_probe_teardown;
 
   probe_properties[PROP_FAIL_SETUP] = g_param_spec_boolean ("fail-setup", NULL, NULL, FALSE, rw);
+  probe_properties[PROP_FAIL_TEARDOWN] = g_param_spec_boolean ("fail-teardown", NULL, NULL, FALSE, rw);
   probe_properties[PROP_FAIL_AT] = g_param_spec_int64 ("fail-at", NULL, NULL, -1, G_MAXINT64, -1, rw);
   probe_properties[PROP_LATCH] = g_param_spec_boolean ("latch", NULL, NULL, FALSE, rw);
   probe_properties[PROP_FORWARD] = g_param_spec_boolean ("forward", NULL, NULL, TRUE, rw);

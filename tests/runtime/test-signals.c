@@ -263,8 +263,8 @@ test_signals_in_order (void)
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     assert_lifecycle (&watch, ids[i], SL_PROCESSOR_STATE_STOPPED);
   g_assert_cmpuint (watch.errors->len, ==, 0);
-  /* start, add, link, pause, resume: each a commit. */
-  g_assert_cmpuint (watch.committed, >=, 5);
+  /* start, add, link: each a commit (pause and resume are not). */
+  g_assert_cmpuint (watch.committed, >=, 3);
 
   watch_clear (&watch, runtime);
 }

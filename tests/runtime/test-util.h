@@ -139,4 +139,11 @@ gboolean     test_gate_wait         (const char    *id);
  *    sl_processor_schedule from setup and from each process). */
 void         test_register_processors (SlRuntime   *runtime);
 
+/* Runs @hook in every probe's constructed() (on the processor's thread,
+ * while the runtime waits for the instance), or no hook for %NULL. */
+typedef void (*TestConstructHook) (SlProcessor *processor,
+                                   gpointer     data);
+void         test_set_construct_hook  (TestConstructHook  hook,
+                                       gpointer           data);
+
 G_END_DECLS
