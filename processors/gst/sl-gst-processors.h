@@ -106,6 +106,8 @@ G_DECLARE_DERIVABLE_TYPE (SlGstSink, sl_gst_sink, SL, GST_SINK, SlProcessor)
  * @convert: the converters put between the appsrc and the sink
  * @default_sink: the sink used while the "sink" property is unset
  * @max_buffers: frames the appsrc keeps before it drops the oldest
+ * @headless_sink: (nullable): used instead of @default_sink when neither
+ *   DISPLAY nor WAYLAND_DISPLAY is set
  */
 struct _SlGstSinkClass
 {
@@ -114,6 +116,7 @@ struct _SlGstSinkClass
   const char *convert;
   const char *default_sink;
   guint       max_buffers;
+  const char *headless_sink;
 };
 
 #define SL_TYPE_DISPLAY (sl_display_get_type ())

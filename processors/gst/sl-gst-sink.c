@@ -2,7 +2,8 @@
  * audio-sink)
  *
  * The pipeline is `appsrc ! <converters> ! <sink>`, <sink> being the "sink"
- * property (autovideosink / autoaudiosink by default). The appsrc keeps a few
+ * property (autovideosink / autoaudiosink by default; display uses a fakesink
+ * when there is no display to show on). The appsrc keeps a few
  * frames and drops the oldest beyond that, so a stalled output device cannot
  * make memory grow. With sync unset (the default) frames are rendered as they
  * arrive: the source paces them. With sync set the sink follows the frames'
@@ -115,6 +116,16 @@ sl_gst_sink_setup (SlProcessor  *processor,
   g_mutex_lock (&priv->mutex);
   sink = g_strdup (priv->sink != NULL ? priv->sink : klass->default_sink);
   sync = priv->sync;
+  if (priv->sink == NULL && klass->headless_sink != NULL &&
+      g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
+    {
+      /* autovideosink probes every video sink it knows; without a display
+       * some of them crash (DirectFB's, in GStreamer 1.22). */
+      g_message ("Processor “%s”: no display (neither DISPLAY nor WAYLAND_DISPLAY is set): "
+                 "its frames are discarded", sl_processor_get_id (processor));
+      g_free (sink);
+      sink = g_strdup (klass->headless_sink);
+    }
   g_mutex_unlock (&priv->mutex);
 
   description = g_strdup_printf ("appsrc name=sl-in ! %s ! %s", klass->convert, sink);
@@ -400,6 +411,7 @@ sl_display_class_init (SlDisplayClass *klass)
   sink_class->convert = "videoconvert";
   sink_class->default_sink = "autovideosink";
   sink_class->max_buffers = 2;
+  sink_class->headless_sink = "fakesink";
 
   sl_processor_class_add_input_port (processor_class, "in", caps);
   sl_processor_class_set_description (processor_class,

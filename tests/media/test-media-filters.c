@@ -192,6 +192,49 @@ test_gst_filter_bad_description (MediaFixture  *fixture,
   g_value_unset (&value);
 }
 
+/* The same through a launch line and a JSON graph: refused as a whole, the
+ * graph as it was. */
+static void
+test_gst_filter_bad_description_launch_and_json (MediaFixture  *fixture,
+                                                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SlGraph) graph = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  const char *json =
+    "{ \"nodes\": [ { \"id\": \"f\", \"factory\": \"gst-filter\","
+    "               \"properties\": { \"description\": \"videoconvert ! nosuchelement\" } } ],"
+    "  \"links\": [] }";
+
+  media_add (fixture, "null-sink", "existing", NULL);
+  graph = sl_runtime_get_graph (fixture->runtime);
+  before = sl_graph_to_json (graph);
+
+  g_assert_false (sl_runtime_parse_launch (fixture->runtime,
+                                           "video-test-source ! gst-filter description=\"videoconvert ! nosuchelement\" ! null-sink",
+                                           &error));
+  g_assert_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE);
+  g_test_message ("launch: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "videoconvert ! nosuchelement"));
+  g_clear_error (&error);
+
+  g_assert_false (sl_runtime_load_from_data (fixture->runtime, json, -1, &error));
+  g_assert_nonnull (error);
+  g_test_message ("json: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "videoconvert ! nosuchelement"));
+  g_clear_error (&error);
+
+  after = sl_graph_to_json (graph);
+  g_assert_cmpstr (before, ==, after);
+
+  /* A good line goes in. */
+  g_assert_true (sl_runtime_parse_launch (fixture->runtime,
+                                          "video-test-source name=src ! gst-filter name=f description=\"videoconvert ! videoflip video-direction=90r\" ! null-sink",
+                                          &error));
+  g_assert_no_error (error);
+}
+
 /* A description that parses but cannot take the input fails the processor
  * with GStreamer's reason; the rest of the graph drains. */
 static void
@@ -372,6 +415,28 @@ test_display_and_audio_sink (MediaFixture  *fixture,
   media_assert_no_errors (fixture);
 }
 
+/* display with its default sink: on a machine without a display it must
+ * neither fail nor crash (autovideosink would probe DirectFB and crash). */
+static void
+test_display_default_sink (MediaFixture  *fixture,
+                           gconstpointer  data)
+{
+  if (g_getenv ("DISPLAY") != NULL || g_getenv ("WAYLAND_DISPLAY") != NULL)
+    {
+      g_test_skip ("a display is set: the headless default is not used");
+      return;
+    }
+
+  media_add (fixture, "video-test-source", "vsrc", "num-frames", "5", "is-live", "false", NULL);
+  media_add (fixture, "display", "screen", NULL);
+  g_free (media_link (fixture, "vsrc", "screen", TRUE));
+
+  media_start (fixture);
+  wait_int64 (fixture, "screen", "frames", 5);
+  media_drain (fixture);
+  media_assert_no_errors (fixture);
+}
+
 static void
 test_sink_bad_sink (MediaFixture  *fixture,
                     gconstpointer  data)
@@ -396,6 +461,7 @@ main (int argc, char *argv[])
   ADD ("gst-filter/flip", test_gst_filter_flip);
   ADD ("gst-filter/live-change", test_gst_filter_live_change);
   ADD ("gst-filter/bad-description", test_gst_filter_bad_description);
+  ADD ("gst-filter/bad-description-launch-and-json", test_gst_filter_bad_description_launch_and_json);
   ADD ("gst-filter/not-negotiated", test_gst_filter_not_negotiated);
   ADD ("gst-filter/no-description", test_gst_filter_no_description);
   ADD ("codecs/vp8-round-trip", test_vp8_round_trip);
@@ -403,6 +469,7 @@ main (int argc, char *argv[])
   ADD ("codecs/h264-to-mp4", test_h264_to_mp4);
   ADD ("file-sink/wrong-codec", test_file_sink_wrong_codec);
   ADD ("sinks/display-and-audio-sink", test_display_and_audio_sink);
+  ADD ("sinks/display-default-sink", test_display_default_sink);
   ADD ("sinks/bad-sink", test_sink_bad_sink);
 
   return g_test_run ();

@@ -60,6 +60,50 @@ test_video_to_webm (MediaFixture  *fixture,
   g_assert_cmpuint (media_count_video_frames (path), ==, N_FRAMES);
 }
 
+static void
+on_eos (SlRuntime *runtime,
+        gpointer   user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static gboolean
+flag_set (gpointer user_data)
+{
+  return *(gboolean *) user_data;
+}
+
+/* No drain: the source ends by itself, end-of-stream goes through the
+ * encoder to the file, the runtime says so (eos), and stopping then finalises
+ * the file. */
+static void
+test_end_of_stream_then_stop (MediaFixture  *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *path = media_path (fixture, "eos.webm");
+  gboolean eos = FALSE;
+  MediaInfo info;
+
+  media_add (fixture, "video-test-source", "src",
+             "num-frames", "12", "is-live", "false", "width", "128", "height", "96", NULL);
+  media_add (fixture, "vp8-encoder", "enc", NULL);
+  media_add (fixture, "file-sink", "file", "location", path, NULL);
+  g_free (media_link (fixture, "src", "enc", TRUE));
+  g_free (media_link (fixture, "enc", "file.video", TRUE));
+  g_signal_connect (fixture->runtime, "eos", G_CALLBACK (on_eos), &eos);
+
+  media_start (fixture);
+  media_wait (flag_set, &eos, "the runtime's eos signal");
+  media_drain (fixture);
+  media_assert_no_errors (fixture);
+
+  media_discover (path, &info);
+  g_assert_cmpint (info.width, ==, 128);
+  g_assert_cmpint (info.height, ==, 96);
+  media_info_clear (&info);
+  g_assert_cmpuint (media_count_video_frames (path), ==, 12);
+}
+
 /* Raw video and raw audio into Matroska: file-sink encodes both. */
 static void
 test_video_and_audio_to_mkv (MediaFixture  *fixture,
@@ -368,6 +412,7 @@ main (int argc, char *argv[])
 
   ADD ("video-test-source/to-webm", test_video_to_webm);
   ADD ("file-sink/video-and-audio-to-mkv", test_video_and_audio_to_mkv);
+  ADD ("file-sink/end-of-stream-then-stop", test_end_of_stream_then_stop);
   ADD ("file-sink/bad-location", test_file_sink_bad_location);
   ADD ("audio-test-source/opus-to-webm", test_audio_opus_to_webm);
   ADD ("sources/bad-properties", test_source_bad_properties);
