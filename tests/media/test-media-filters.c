@@ -94,6 +94,29 @@ test_gst_filter_flip (MediaFixture  *fixture,
   media_assert_no_errors (fixture);
 }
 
+/* A bin with a thread of its own (a queue): its output arrives on that
+ * thread and still reaches the output, every frame. */
+static void
+test_gst_filter_with_queue (MediaFixture  *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *l1 = NULL, *l2 = NULL;
+
+  media_add (fixture, "video-test-source", "src",
+             "width", "320", "height", "240", "num-frames", "20", "is-live", "false", NULL);
+  media_add (fixture, "gst-filter", "flip",
+             "description", "queue ! videoconvert ! videoflip video-direction=90r", NULL);
+  media_add (fixture, "app-sink", "sink", "emit-signals", "false", "max-queued", "0", NULL);
+  l1 = media_link (fixture, "src", "flip", TRUE);
+  l2 = media_link (fixture, "flip", "sink", TRUE);
+
+  media_start (fixture);
+  wait_int64 (fixture, "sink", "received", 20);
+  g_assert_cmpuint (pull_all (fixture, "sink", "video/x-raw", 240, 320), ==, 20);
+  media_drain (fixture);
+  media_assert_no_errors (fixture);
+}
+
 /* Changing the description while running swaps the bin between frames. */
 static void
 test_gst_filter_live_change (MediaFixture  *fixture,
@@ -459,6 +482,7 @@ main (int argc, char *argv[])
   g_test_add ("/media/" path, MediaFixture, NULL, media_fixture_setup, func, media_fixture_teardown)
 
   ADD ("gst-filter/flip", test_gst_filter_flip);
+  ADD ("gst-filter/with-queue", test_gst_filter_with_queue);
   ADD ("gst-filter/live-change", test_gst_filter_live_change);
   ADD ("gst-filter/bad-description", test_gst_filter_bad_description);
   ADD ("gst-filter/bad-description-launch-and-json", test_gst_filter_bad_description_launch_and_json);
