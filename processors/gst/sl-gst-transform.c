@@ -42,6 +42,7 @@ typedef struct
   gboolean             have_segment;
   gboolean             stream_started;
   gboolean             eos_sent;     /* EOS went into the bin */
+  gboolean             bin_ended;    /* the bin returned EOS by itself */
   gboolean             rebuild;      /* a setting changed: rebuild before the next frame */
   gboolean             failed;       /* an error was already reported */
   GThread             *thread;       /* the processor's own */
@@ -128,6 +129,7 @@ sl_gst_transform_reset_stream (SlGstTransform *self)
   priv->have_segment = FALSE;
   priv->stream_started = FALSE;
   priv->eos_sent = FALSE;
+  priv->bin_ended = FALSE;
 }
 
 static void
@@ -376,9 +378,9 @@ sl_gst_transform_push_sample (SlGstTransform  *self,
     return TRUE;
   if (ret == GST_FLOW_EOS)
     {
-      /* The bin ended its stream by itself: take nothing more until a new
-       * stream begins. */
-      priv->eos_sent = TRUE;
+      /* The bin ended its stream by itself (say, `identity eos-after=N`):
+       * the rest of this input stream is dropped. */
+      priv->bin_ended = TRUE;
       return TRUE;
     }
 
@@ -421,6 +423,9 @@ sl_gst_transform_process (SlProcessor  *processor,
   while ((sample = sl_input_port_pop (in)) != NULL)
     {
       g_autoptr(GstSample) owned = sample;
+
+      if (priv->bin_ended && !priv->eos_sent)
+        continue;
 
       /* A changed setting, or frames after the end of a stream (a new
        * upstream was linked): finish the old bin and start a fresh one. */
