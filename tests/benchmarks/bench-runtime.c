@@ -1,460 +1,152 @@
-/* bench-runtime.c: throughput and latency of the runtime, next to GStreamer
+/* bench-runtime.c: streamlib against GStreamer, measures P1…P8, in one run
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Measures, in one run, streamlib and the equivalent GStreamer pipeline, so
- * that the ratio holds on a noisy machine:
+ * Every measure runs streamlib and its GStreamer equivalent back to back
+ * (alternately where it repeats), so that the ratio holds on a noisy
+ * machine. Ids, as in the issue that asked for them:
  *
- * - throughput: frames/s through 1, 3 and 10 pass-through processors
+ * P1.throughput.n1/.n3/.n10  frames/s through k = 1, 3, 10 pass-throughs:
  *     test-source num-frames=N rate=0 ! passthrough×k ! counter-sink
- *   (every link SL_OVERFLOW_BLOCK, capacity C: nothing may be dropped), timed
+ *   (every link SL_OVERFLOW_BLOCK at capacity C: nothing may be dropped),
  *   from sl_runtime_start() to the sink's count reaching N, against
  *     fakesrc sizetype=empty num-buffers=N ! (queue ! identity)×k ! fakesink sync=false
- *   (each queue bounded to C buffers) timed from PLAYING to EOS on the bus.
- *   Median of the runs; the two are run alternately.
+ *   (each queue bounded to C buffers), from PLAYING to EOS. Median of runs.
  *
- * - latency: one frame at a time, end to end through k = 1 and 10 hops,
- *     app-source ! passthrough×k ! latency-sink
- *   where the push time travels in the buffer's PTS and latency-sink (defined
- *   here) computes now − pushed on its own thread, against
- *     appsrc ! (queue ! identity)×k ! appsink
- *   where the main thread waits for appsink's new-sample and records the
- *   time. Both paths cross k + 2 threads (app-source's or appsrc's, one per
- *   hop, the sink's or the woken main thread). The next frame is sent only
- *   once the previous one arrived; both chains run side by side and take
- *   frames in alternate blocks. "per_hop" is the marginal cost of a hop:
- *   (median(k=10) − median(k=1)) / 9.
+ * P2.latency.median/.p99 .n1/.n10  µs from the push to the arrival at the
+ *   sink, one frame in flight:
+ *     app-source ! passthrough×k ! latency-sink (defined here; it reads the
+ *       push time from the PTS on its own thread)
+ *     appsrc ! (queue ! identity)×k ! appsink (arrival: the new-sample
+ *       callback, on the last queue's thread)
+ *   Both chains stay up and take frames in alternate blocks.
  *
- * Results go to stdout, one JSON object per line:
- *   {"id": "throughput.n3", "unit": "frames/s", "value": 123456.0, ...}
- * ids prefixed "gst." are GStreamer's, "ratio." are streamlib / GStreamer.
- * A human table goes to stderr.
+ * P3.live_add.median  ms from asking to insert one pass-through into a
+ *   running chain to the first frame through it:
+ *     test-source rate=0 ! counter-sink; in SL_COMMIT_MANUAL: unlink, add a
+ *     bench-probe (a pass-through that notes its first frame), link, link,
+ *     sl_runtime_commit()
+ *   against fakesrc ! queue ! fakesink sync=false where queue ! identity is
+ *   made, then inserted after the queue from a blocking pad probe (unlink,
+ *   link, sync_state_with_parent); the first buffer is seen by a probe on
+ *   the new identity's source pad. Fresh chain each time; median.
+ *
+ * P4.start100.ms, P4.rss_per_processor_kib  build and start a chain of 100
+ *   processors (test-source num-frames=1 ! passthrough×98 ! bench-probe) to
+ *   its first frame at the sink, and the resident memory it added / 100,
+ *   against fakesrc num-buffers=1 ! (queue ! identity)×98 ! fakesink built
+ *   element by element (100 stages: 99 streaming threads against 100
+ *   processor threads). Each in a fresh child process (this program with
+ *   --child=p4-streamlib or --child=p4-gstreamer) after a warm-up that
+ *   loads the same types, so that the RSS delta is clean; median.
+ *
+ * P5.spsc_fraction  P1 at n1 as a fraction of a bare C11 SPSC ring between
+ *   two threads moving the same number of items, sleeping on a futex
+ *   (bench-spsc.c). "reference" is the ring's items/s.
+ *
+ * P7.growth.10_100_1000  per-frame cost of test-source ! passthrough !
+ *   counter-sink beside 10, 100, 1000 idle reactive passthroughs (chains
+ *   of 10 that no frame enters), over the frames between 20 % and 100 %
+ *   of the run; ratio = cost at 1000 / cost at 10. No reference.
+ *
+ * P8.idle_cpu_percent  CPU (getrusage, user + system, % of one core) used
+ *   by a started app-source ! passthrough×8 ! counter-sink through which no
+ *   frame flows, over 5 s (2 s with --quick), in a child process. No
+ *   reference.
+ *
+ * Output: one JSON object per line, on stdout and (--json FILE) in FILE:
+ *   {"id": …, "unit": …, "streamlib": …, "reference": …, "ratio": …}
+ * with reference null where there is none; bench-results.json (a JSON
+ * array of the same objects) and bench-results.svg (a bar chart) next to
+ * FILE, or in the current directory (--out-dir to choose); the details and
+ * a table with the goals on stderr.
  *
  * Every wait is bounded: a hang, a drop on a blocking link or a failed
  * processor ends the program with "bench-runtime: FAILED: ..." and status 1.
  */
 
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
-#include <gst/gst.h>
-#include <streamlib/streamlib.h>
 
-#define BENCH_NAME "bench-runtime"
+#include "bench.h"
 
-/* How long a chain may make no progress before the benchmark gives up. */
-#define STALL_TIMEOUT_US     (10 * G_USEC_PER_SEC)
-/* How long one latency frame may take. */
-#define FRAME_TIMEOUT_US     (5 * G_USEC_PER_SEC)
-/* How long start, stop or a GStreamer state change may take. */
-#define CONTROL_TIMEOUT_S    30
-/* Throughput runs shorter than this are repeated with more frames. */
+/* Throughput runs shorter than this are repeated with more frames (full run). */
 #define MIN_RUN_SECONDS      0.5
 
-static gint64
-now_ns (void)
+typedef struct
 {
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (gint64) ts.tv_sec * G_GINT64_CONSTANT (1000000000) + ts.tv_nsec;
-}
-
-/* ------------------------------------------------------------------------ */
-/* Failing                                                                  */
-
-static void fail (const char *format, ...) G_GNUC_PRINTF (1, 2) G_GNUC_NORETURN;
-
-static void
-fail (const char *format,
-      ...)
-{
-  va_list args;
-
-  fflush (stdout);
-  fprintf (stderr, "%s: FAILED: ", BENCH_NAME);
-  va_start (args, format);
-  vfprintf (stderr, format, args);
-  va_end (args);
-  fprintf (stderr, "\n");
-  fflush (stderr);
-  /* Threads may be stuck: do not run exit handlers that could wait on them. */
-  _exit (1);
-}
-
-/* A watchdog bounds the calls that block inside the library or GStreamer
- * (start, stop, state changes). */
-static struct
-{
-  GMutex   mutex;
-  GCond    cond;
-  char    *what;        /* armed when non-NULL */
-  gint64   deadline;    /* g_get_monotonic_time() */
-  int      seconds;
-} watchdog;
-
-static gpointer
-watchdog_thread (gpointer data)
-{
-  g_mutex_lock (&watchdog.mutex);
-  for (;;)
-    {
-      if (watchdog.what == NULL)
-        g_cond_wait (&watchdog.cond, &watchdog.mutex);
-      else if (!g_cond_wait_until (&watchdog.cond, &watchdog.mutex, watchdog.deadline) &&
-               watchdog.what != NULL && g_get_monotonic_time () >= watchdog.deadline)
-        fail ("%s did not return within %d s (engine hang?)", watchdog.what, watchdog.seconds);
-    }
-  return NULL;
-}
-
-static void watchdog_arm (int seconds, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static void
-watchdog_arm (int         seconds,
-              const char *format,
-              ...)
-{
-  va_list args;
-
-  g_mutex_lock (&watchdog.mutex);
-  g_free (watchdog.what);
-  va_start (args, format);
-  watchdog.what = g_strdup_vprintf (format, args);
-  va_end (args);
-  watchdog.seconds = seconds;
-  watchdog.deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-  g_cond_signal (&watchdog.cond);
-  g_mutex_unlock (&watchdog.mutex);
-}
-
-static void
-watchdog_disarm (void)
-{
-  g_mutex_lock (&watchdog.mutex);
-  g_clear_pointer (&watchdog.what, g_free);
-  g_cond_signal (&watchdog.cond);
-  g_mutex_unlock (&watchdog.mutex);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Output                                                                   */
-
-static FILE *json_file;
-
-static void
-emit (const char *id,
-      const char *unit,
-      double      value,
-      const char *extra_format,
-      ...) G_GNUC_PRINTF (4, 5);
-
-/* One JSON object per line; @extra_format adds fields (", \"runs\": 3"). */
-static void
-emit (const char *id,
-      const char *unit,
-      double      value,
-      const char *extra_format,
-      ...)
-{
-  char number[G_ASCII_DTOSTR_BUF_SIZE];
-  g_autofree char *extra = NULL;
-  g_autofree char *line = NULL;
-
-  if (extra_format != NULL)
-    {
-      va_list args;
-
-      va_start (args, extra_format);
-      extra = g_strdup_vprintf (extra_format, args);
-      va_end (args);
-    }
-
-  g_ascii_formatd (number, sizeof number, strcmp (unit, "frames") == 0 ? "%.0f" : "%.3f", value);
-  line = g_strdup_printf ("{\"id\": \"%s\", \"unit\": \"%s\", \"value\": %s%s}\n",
-                          id, unit, number, extra != NULL ? extra : "");
-  fputs (line, stdout);
-  fflush (stdout);
-  if (json_file != NULL)
-    {
-      fputs (line, json_file);
-      fflush (json_file);
-    }
-}
-
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-/* Sorts @values. */
-static double
-median (double *values,
-        guint   n)
-{
-  g_assert (n > 0);
-  qsort (values, n, sizeof *values, (int (*)(const void *, const void *)) compare_double);
-  return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
-/* Nearest rank on sorted @values. */
-static double
-percentile (const double *values,
-            guint         n,
-            double        p)
-{
-  guint rank = (guint) (p / 100.0 * n + 0.999999);
-
-  if (rank < 1)
-    rank = 1;
-  if (rank > n)
-    rank = n;
-  return values[rank - 1];
-}
-
-/* ------------------------------------------------------------------------ */
-/* latency-sink: records now − PTS for each frame, on its own thread         */
-
-#define BENCH_TYPE_LATENCY_SINK (bench_latency_sink_get_type ())
-G_DECLARE_FINAL_TYPE (BenchLatencySink, bench_latency_sink, BENCH, LATENCY_SINK, SlProcessor)
-
-struct _BenchLatencySink
-{
-  SlProcessor  parent_instance;
-
-  GMutex       mutex;
-  GCond        cond;
-  gint64      *samples;    /* ns, preallocated by bench_latency_sink_prepare() */
-  guint        capacity;
-  guint        received;
-  guint        untimed;    /* frames without a PTS */
-};
-
-G_DEFINE_FINAL_TYPE (BenchLatencySink, bench_latency_sink, SL_TYPE_PROCESSOR)
+  gboolean quick;
+  int      runs;
+  int      capacity;
+  FILE    *json;
+  char    *exe;
+  char    *only;
+} Options;
 
 static gboolean
-bench_latency_sink_process (SlProcessor  *processor,
-                            GError      **error)
+selected (const Options *options,
+          const char    *measure)
 {
-  BenchLatencySink *self = BENCH_LATENCY_SINK (processor);
-  SlInputPort *in = sl_processor_get_input_port (processor, "in");
-  GstSample *sample;
+  g_auto(GStrv) parts = NULL;
 
-  while ((sample = sl_input_port_pop (in)) != NULL)
-    {
-      gint64 now = now_ns ();
-      GstBuffer *buffer = gst_sample_get_buffer (sample);
-      gboolean timed = buffer != NULL && GST_BUFFER_PTS_IS_VALID (buffer);
-      gint64 latency = timed ? now - (gint64) GST_BUFFER_PTS (buffer) : 0;
-
-      gst_sample_unref (sample);
-
-      g_mutex_lock (&self->mutex);
-      if (!timed)
-        self->untimed++;
-      if (self->received < self->capacity)
-        self->samples[self->received] = latency;
-      self->received++;
-      g_cond_signal (&self->cond);
-      g_mutex_unlock (&self->mutex);
-    }
-
-  return TRUE;
+  if (options->only == NULL)
+    return TRUE;
+  parts = g_strsplit (options->only, ",", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (g_ascii_strcasecmp (g_strstrip (parts[i]), measure) == 0)
+      return TRUE;
+  return FALSE;
 }
 
 static void
-bench_latency_sink_finalize (GObject *object)
+add_row (const Options *options,
+         const char    *id,
+         const char    *unit,
+         double         streamlib,
+         double         reference,
+         double         ratio,
+         gboolean       higher_is_better,
+         Goal           goal)
 {
-  BenchLatencySink *self = BENCH_LATENCY_SINK (object);
-
-  g_free (self->samples);
-  g_mutex_clear (&self->mutex);
-  g_cond_clear (&self->cond);
-
-  G_OBJECT_CLASS (bench_latency_sink_parent_class)->finalize (object);
+  report_add (id, unit, streamlib, reference, ratio, higher_is_better, goal);
+  report_emit_last (options->json);
 }
 
-static void
-bench_latency_sink_class_init (BenchLatencySinkClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  SlProcessorClass *processor_class = SL_PROCESSOR_CLASS (klass);
-
-  object_class->finalize = bench_latency_sink_finalize;
-  processor_class->process = bench_latency_sink_process;
-  sl_processor_class_add_input_port (processor_class, "in", NULL);
-  sl_processor_class_set_execution_mode (processor_class, SL_EXECUTION_REACTIVE);
-  sl_processor_class_set_description (processor_class,
-                                      "Records how long each frame took since its PTS (monotonic ns)");
-}
-
-static void
-bench_latency_sink_init (BenchLatencySink *self)
-{
-  g_mutex_init (&self->mutex);
-  g_cond_init (&self->cond);
-}
-
-/* Before the first frame: room for @capacity samples. */
-static void
-bench_latency_sink_prepare (BenchLatencySink *self,
-                            guint             capacity)
-{
-  g_mutex_lock (&self->mutex);
-  g_free (self->samples);
-  self->samples = g_new0 (gint64, capacity);
-  self->capacity = capacity;
-  self->received = 0;
-  self->untimed = 0;
-  g_mutex_unlock (&self->mutex);
-}
-
-/* Returns how many frames arrived: at least @at_least, or fewer on timeout. */
-static guint
-bench_latency_sink_wait (BenchLatencySink *self,
-                         guint             at_least,
-                         gint64            timeout_us)
-{
-  gint64 deadline = g_get_monotonic_time () + timeout_us;
-  guint received;
-
-  g_mutex_lock (&self->mutex);
-  while (self->received < at_least)
-    if (!g_cond_wait_until (&self->cond, &self->mutex, deadline))
-      break;
-  received = self->received;
-  g_mutex_unlock (&self->mutex);
-  return received;
-}
-
-/* ------------------------------------------------------------------------ */
-/* streamlib helpers                                                         */
-
-static void
-on_runtime_error (SlRuntime    *runtime,
-                  const char   *id,
-                  const GError *error,
-                  gpointer      user_data)
-{
-  fail ("streamlib %s: processor or link “%s” reported an error: %s",
-        (const char *) user_data, id, error->message);
-}
-
-static void
-iterate_main_context (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static SlRuntime *
-runtime_new (const char *what)
-{
-  SlRuntime *runtime = sl_runtime_new ();
-
-  g_signal_connect_data (runtime, "error", G_CALLBACK (on_runtime_error),
-                         g_strdup (what), (GClosureNotify) g_free, 0);
-  return runtime;
-}
-
-static void
-check (gboolean    ok,
-       GError     *error,
-       const char *what)
-{
-  if (!ok)
-    fail ("%s: %s", what, error != NULL ? error->message : "failed");
-}
-
-/* Builds source ! passthrough×k ! sink with every link blocking at
- * @capacity; the link ids go to @links. */
-static void
-add_chain (SlRuntime  *runtime,
-           const char *source_factory,
-           int         k,
-           const char *sink_factory,
-           guint       capacity,
-           GPtrArray  *links)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *previous = g_strdup ("src");
-  g_autofree char *id = NULL;
-
-  g_free (sl_runtime_add (runtime, source_factory, "src", &error));
-  check (error == NULL, error, "adding the source");
-
-  for (int i = 0; i <= k; i++)
-    {
-      g_autofree char *link = NULL;
-      g_autofree char *node = i < k ? g_strdup_printf ("pass%d", i + 1) : g_strdup ("sink");
-
-      g_free (sl_runtime_add (runtime, i < k ? "passthrough" : sink_factory, node, &error));
-      check (error == NULL, error, "adding a processor");
-      link = sl_runtime_link (runtime, previous, node, &error);
-      check (link != NULL, error, "linking");
-      check (sl_runtime_configure_link (runtime, link, capacity, SL_OVERFLOW_BLOCK, &error),
-             error, "configuring a link");
-      g_ptr_array_add (links, g_steal_pointer (&link));
-      g_free (previous);
-      previous = g_steal_pointer (&node);
-    }
-}
-
-static void
-runtime_start (SlRuntime  *runtime,
-               const char *what)
-{
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  watchdog_arm (CONTROL_TIMEOUT_S, "streamlib %s: sl_runtime_start()", what);
-  ok = sl_runtime_start (runtime, &error);
-  watchdog_disarm ();
-  if (!ok)
-    fail ("streamlib %s: sl_runtime_start(): %s", what, error->message);
-}
-
-static void
-runtime_drain (SlRuntime  *runtime,
-               const char *what)
-{
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  watchdog_arm (CONTROL_TIMEOUT_S, "streamlib %s: sl_runtime_stop(SL_STOP_DRAIN)", what);
-  ok = sl_runtime_stop (runtime, SL_STOP_DRAIN, &error);
-  watchdog_disarm ();
-  if (!ok)
-    fail ("streamlib %s: sl_runtime_stop(SL_STOP_DRAIN): %s", what, error->message);
-  iterate_main_context ();
-}
-
+/* Polls a counter property until it reaches @target; fails on a stall. */
 static gint64
-get_int64 (SlRuntime  *runtime,
-           const char *id,
-           const char *property)
+wait_count (SlRuntime  *runtime,
+            const char *id,
+            const char *property,
+            gint64      target,
+            gint64      poll_us,
+            const char *what)
 {
-  g_autoptr(SlProcessor) processor = sl_runtime_get_processor (runtime, id);
-  gint64 value = -1;
+  gint64 count, last_count = -1, last_progress = g_get_monotonic_time ();
 
-  if (processor != NULL)
-    g_object_get (processor, property, &value, NULL);
-  return value;
+  while ((count = get_int64 (runtime, id, property)) < target)
+    {
+      if (count != last_count)
+        {
+          last_count = count;
+          last_progress = g_get_monotonic_time ();
+        }
+      else if (g_get_monotonic_time () - last_progress > STALL_TIMEOUT_US)
+        fail ("streamlib %s: %s %s stuck at %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " for %d s",
+              what, id, property, count, target, (int) (STALL_TIMEOUT_US / G_USEC_PER_SEC));
+      iterate_main_context ();
+      g_usleep (poll_us);
+    }
+  return count;
 }
 
 /* ------------------------------------------------------------------------ */
-/* Throughput                                                                */
+/* P1: throughput                                                            */
 
 typedef struct
 {
@@ -473,35 +165,19 @@ sl_throughput_run (int     k,
   g_autoptr(GError) error = NULL;
   g_autofree char *frames = g_strdup_printf ("%" G_GINT64_FORMAT, n);
   RunResult result = { 0, 0 };
-  gint64 start, end, count = 0, last_count = -1, last_progress;
+  gint64 start, end, count;
 
-  add_chain (runtime, "test-source", k, "counter-sink", capacity, links);
+  add_chain (runtime, "", "test-source", k, "counter-sink", capacity, links);
   check (sl_runtime_set_from_string (runtime, "src", "num-frames", frames, &error), error, "num-frames");
   check (sl_runtime_set_from_string (runtime, "src", "rate", "0", &error), error, "rate");
 
   start = now_ns ();
   runtime_start (runtime, what);
-
-  /* Poll the sink; a 250 µs granularity is < 0.1 % of a 0.5 s run. */
-  last_progress = g_get_monotonic_time ();
-  while ((count = get_int64 (runtime, "sink", "count")) < n)
-    {
-      if (count != last_count)
-        {
-          last_count = count;
-          last_progress = g_get_monotonic_time ();
-        }
-      else if (g_get_monotonic_time () - last_progress > STALL_TIMEOUT_US)
-        fail ("streamlib %s: counter-sink count stuck at %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
-              " for %d s (test-source produced %" G_GINT64_FORMAT ")",
-              what, count, n, (int) (STALL_TIMEOUT_US / G_USEC_PER_SEC),
-              get_int64 (runtime, "src", "produced"));
-      iterate_main_context ();
-      g_usleep (250);
-    }
+  /* A 250 µs poll is < 0.1 % of a 0.5 s run. */
+  count = wait_count (runtime, "sink", "count", n, 250, what);
   end = now_ns ();
 
-  runtime_drain (runtime, what);
+  runtime_stop (runtime, SL_STOP_DRAIN, what);
 
   if (count != n || get_int64 (runtime, "sink", "count") > n)
     fail ("streamlib %s: counter-sink counted %" G_GINT64_FORMAT " frames, expected %" G_GINT64_FORMAT,
@@ -528,71 +204,6 @@ sl_throughput_run (int     k,
 
   result.seconds = (end - start) / 1e9;
   return result;
-}
-
-static char *
-gst_chain_description (const char *head,
-                       int         k,
-                       const char *queue_options,
-                       const char *tail)
-{
-  GString *description = g_string_new (head);
-
-  for (int i = 0; i < k; i++)
-    g_string_append_printf (description, " ! queue%s ! identity", queue_options);
-  g_string_append_printf (description, " ! %s", tail);
-  return g_string_free (description, FALSE);
-}
-
-static GstElement *
-gst_pipeline_new_from (const char *description,
-                       const char *what)
-{
-  g_autoptr(GError) error = NULL;
-  GstElement *pipeline = gst_parse_launch (description, &error);
-
-  if (pipeline == NULL || error != NULL)
-    fail ("GStreamer %s: cannot build “%s”: %s", what, description,
-          error != NULL ? error->message : "unknown error");
-  return pipeline;
-}
-
-/* Waits for EOS; fails on an error message or after @timeout_s. */
-static void
-gst_wait_eos (GstElement *pipeline,
-              int         timeout_s,
-              const char *what)
-{
-  g_autoptr(GstBus) bus = gst_element_get_bus (pipeline);
-  GstMessage *message = gst_bus_timed_pop_filtered (bus, (GstClockTime) timeout_s * GST_SECOND,
-                                                    GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
-
-  if (message == NULL)
-    fail ("GStreamer %s: no EOS within %d s", what, timeout_s);
-  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *debug = NULL;
-
-      gst_message_parse_error (message, &error, &debug);
-      fail ("GStreamer %s: %s (%s)", what, error->message, debug != NULL ? debug : "");
-    }
-  gst_message_unref (message);
-}
-
-static void
-gst_set_state (GstElement *pipeline,
-               GstState    state,
-               const char *what)
-{
-  GstStateChangeReturn ret;
-
-  watchdog_arm (CONTROL_TIMEOUT_S, "GStreamer %s: set_state(%s)", what,
-                gst_element_state_get_name (state));
-  ret = gst_element_set_state (pipeline, state);
-  watchdog_disarm ();
-  if (ret == GST_STATE_CHANGE_FAILURE)
-    fail ("GStreamer %s: set_state(%s) failed", what, gst_element_state_get_name (state));
 }
 
 static RunResult
@@ -635,7 +246,6 @@ throughput_measure (ThroughputFunc  func,
                     gint64         *n,
                     guint           capacity,
                     gboolean        quick,
-                    guint64        *dropped,
                     double         *seconds)
 {
   for (int attempt = 0;; attempt++)
@@ -644,8 +254,6 @@ throughput_measure (ThroughputFunc  func,
 
       if (quick || result.seconds >= MIN_RUN_SECONDS || attempt >= 4)
         {
-          if (dropped != NULL)
-            *dropped += result.dropped;
           *seconds = result.seconds;
           return *n / result.seconds;
         }
@@ -655,35 +263,89 @@ throughput_measure (ThroughputFunc  func,
     }
 }
 
-/* ------------------------------------------------------------------------ */
-/* Latency                                                                   */
-
-typedef struct
+/* P1, and P5 next to P1 at n1: the bare ring moves as many items as
+ * streamlib's run did, in the same round. */
+static void
+measure_throughput (const Options *options,
+                    gboolean       p1,
+                    gboolean       p5)
 {
-  double median;
-  double p99;
-  double mean;
-  double min;
-  double max;
-} LatencyStats;
+  static const int chains[] = { 1, 3, 10 };
+  static const double goals[] = { 2, 2, 3 };
+  /* Frames per run, about 0.2 s (quick) or 0.6 s (full) on a 2-core
+   * machine; raised at run time where a full run is shorter than
+   * MIN_RUN_SECONDS. */
+  static const gint64 full_frames[] = { 1500000, 600000, 350000 };
+  static const gint64 gst_full_frames[] = { 900000, 500000, 200000 };
+  static const gint64 quick_frames[] = { 400000, 200000, 100000 };
+  static const gint64 gst_quick_frames[] = { 200000, 100000, 30000 };
+  int runs = options->runs;
+  guint spsc_per_run = options->quick ? 3 : 5;
+  double sl_n1 = 0;
+  g_autofree double *spsc_rates = g_new (double, runs * spsc_per_run);
+  guint n_spsc = 0;
 
-/* @values in µs, sorted here. */
-static LatencyStats
-latency_stats (double *values,
-               guint   n)
-{
-  LatencyStats stats;
-  double sum = 0;
+  for (guint c = 0; c < G_N_ELEMENTS (chains); c++)
+    {
+      int k = chains[c];
+      gint64 sl_n = options->quick ? quick_frames[c] : full_frames[c];
+      gint64 gst_n = options->quick ? gst_quick_frames[c] : gst_full_frames[c];
+      g_autofree double *sl_rates = g_new (double, runs);
+      g_autofree double *gst_rates = g_new (double, runs);
+      g_autofree char *id = g_strdup_printf ("P1.throughput.n%d", k);
+      double sl_rate, gst_rate;
 
-  stats.median = median (values, n);
-  stats.p99 = percentile (values, n, 99);
-  stats.min = values[0];
-  stats.max = values[n - 1];
-  for (guint i = 0; i < n; i++)
-    sum += values[i];
-  stats.mean = sum / n;
-  return stats;
+      if (!p1 && k != 1)
+        continue;
+
+      /* Alternate the two, so that a noisy moment hits both alike. */
+      for (int r = 0; r < runs; r++)
+        {
+          double sl_seconds, gst_seconds = 0;
+
+          sl_rates[r] = throughput_measure (sl_throughput_run, "streamlib", k, &sl_n,
+                                            (guint) options->capacity, options->quick, &sl_seconds);
+          if (p1)
+            gst_rates[r] = throughput_measure (gst_throughput_run, "gstreamer", k, &gst_n,
+                                               (guint) options->capacity, options->quick, &gst_seconds);
+          fprintf (stderr, "  P1 n%-2d run %d: streamlib %10.0f frames/s (%.3f s)   "
+                   "gstreamer %10.0f frames/s (%.3f s)\n",
+                   k, r + 1, sl_rates[r], sl_seconds, p1 ? gst_rates[r] : 0, gst_seconds);
+
+          if (k == 1 && p5)
+            for (guint s = 0; s < spsc_per_run; s++)
+              {
+                guint64 wakeups = 0;
+                double seconds = spsc_run (sl_n, (guint) options->capacity, &wakeups);
+
+                spsc_rates[n_spsc++] = sl_n / seconds;
+                fprintf (stderr, "  P5 bare ring: %10.0f items/s (%" G_GINT64_FORMAT " items, %.4f s, "
+                         "%" G_GUINT64_FORMAT " futex wakes)\n",
+                         sl_n / seconds, sl_n, seconds, wakeups);
+              }
+        }
+
+      sl_rate = median (sl_rates, runs);
+      if (k == 1)
+        sl_n1 = sl_rate;
+      if (p1)
+        {
+          gst_rate = median (gst_rates, runs);
+          add_row (options, id, "frames/s", sl_rate, gst_rate, NAN, TRUE,
+                   (Goal) { GOAL_RATIO_AT_LEAST, goals[c], NULL });
+        }
+      if (k == 1 && p5)
+        {
+          double limit = median (spsc_rates, n_spsc);
+
+          add_row (options, "P5.spsc_fraction", "items/s", sl_n1, limit, NAN, TRUE,
+                   (Goal) { GOAL_RATIO_AT_LEAST, 0.5, NULL });
+        }
+    }
 }
+
+/* ------------------------------------------------------------------------ */
+/* P2: latency                                                               */
 
 /* One streamlib chain app-source ! passthrough×hops ! latency-sink, kept
  * running while frames are sent one at a time. */
@@ -703,18 +365,12 @@ sl_latency_open (SlLatency *self,
                  int        hops,
                  guint      total)
 {
-  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
-
-  self->what = g_strdup_printf ("latency h%d", hops);
+  self->what = g_strdup_printf ("latency n%d", hops);
   self->runtime = runtime_new (self->what);
   self->caps = gst_caps_new_empty_simple ("application/x-streamlib-bench");
   self->sent = 0;
 
-  check (sl_registry_register (sl_runtime_get_registry (self->runtime), "latency-sink",
-                               BENCH_TYPE_LATENCY_SINK, &error),
-         error, "registering latency-sink");
-  add_chain (self->runtime, "app-source", hops, "latency-sink", SL_DEFAULT_LINK_CAPACITY, links);
+  add_chain (self->runtime, "", "app-source", hops, "latency-sink", 0, NULL);
   runtime_start (self->runtime, self->what);
 
   self->source = sl_runtime_get_processor (self->runtime, "src");
@@ -736,7 +392,6 @@ sl_latency_frame (SlLatency *self)
   guint index = self->sent++;
   guint received;
   gint64 latency;
-  gboolean untimed;
 
   GST_BUFFER_OFFSET (buffer) = index;
   sample = gst_sample_new (buffer, self->caps, NULL, NULL);
@@ -750,12 +405,7 @@ sl_latency_frame (SlLatency *self)
   if (received > index + 1)
     fail ("streamlib %s: latency-sink received %u frames after %u were pushed",
           self->what, received, index + 1);
-
-  g_mutex_lock (&self->sink->mutex);
-  latency = self->sink->samples[index];
-  untimed = self->sink->untimed > 0;
-  g_mutex_unlock (&self->sink->mutex);
-  if (untimed)
+  if (!bench_latency_sink_get (self->sink, index, &latency))
     fail ("streamlib %s: frame %u reached latency-sink without its PTS", self->what, index);
 
   iterate_main_context ();
@@ -766,7 +416,7 @@ static void
 sl_latency_close (SlLatency *self)
 {
   g_signal_emit_by_name (self->source, "end-of-stream");
-  runtime_drain (self->runtime, self->what);
+  runtime_stop (self->runtime, SL_STOP_DRAIN, self->what);
   g_clear_object (&self->source);
   g_clear_object (&self->sink_processor);
   g_clear_object (&self->runtime);
@@ -784,6 +434,7 @@ typedef struct
   GMutex      mutex;
   GCond       cond;
   guint       received;   /* under mutex */
+  gint64      arrived;    /* under mutex: now_ns() in the last new-sample */
   guint       sent;
 } GstLatency;
 
@@ -793,11 +444,13 @@ gst_latency_new_sample (GstAppSink *appsink,
 {
   GstLatency *self = user_data;
   GstSample *sample = gst_app_sink_pull_sample (appsink);
+  gint64 now = now_ns ();
 
   if (sample != NULL)
     gst_sample_unref (sample);
 
   g_mutex_lock (&self->mutex);
+  self->arrived = now;
   self->received++;
   g_cond_signal (&self->cond);
   g_mutex_unlock (&self->mutex);
@@ -813,7 +466,7 @@ gst_latency_open (GstLatency *self,
                            "appsink name=sink sync=false");
   GstAppSinkCallbacks callbacks = { 0 };
 
-  self->what = g_strdup_printf ("latency h%d", hops);
+  self->what = g_strdup_printf ("latency n%d", hops);
   self->pipeline = gst_pipeline_new_from (description, self->what);
   self->src = gst_bin_get_by_name (GST_BIN (self->pipeline), "src");
   self->sink = gst_bin_get_by_name (GST_BIN (self->pipeline), "sink");
@@ -828,7 +481,7 @@ gst_latency_open (GstLatency *self,
 }
 
 /* Pushes one buffer, waits for appsink's new-sample; returns the time from
- * the push to the wake-up, in µs. */
+ * the push to the callback, in µs. */
 static double
 gst_latency_frame (GstLatency *self)
 {
@@ -848,12 +501,12 @@ gst_latency_frame (GstLatency *self)
   g_mutex_lock (&self->mutex);
   while (self->received < index + 1 && waiting)
     waiting = g_cond_wait_until (&self->cond, &self->mutex, deadline);
-  if (self->received >= index + 1)
-    arrived = now_ns ();
+  if (self->received == index + 1)
+    arrived = self->arrived;
   g_mutex_unlock (&self->mutex);
   if (arrived == 0)
-    fail ("GStreamer %s: buffer %u did not reach appsink within %d s", self->what, index,
-          (int) (FRAME_TIMEOUT_US / G_USEC_PER_SEC));
+    fail ("GStreamer %s: buffer %u did not reach appsink within %d s, or more arrived", self->what,
+          index, (int) (FRAME_TIMEOUT_US / G_USEC_PER_SEC));
   return (arrived - pushed) / 1e3;
 }
 
@@ -913,108 +566,572 @@ latency_measure (int           hops,
   *gst_stats = latency_stats (gst_values, frames);
 }
 
+static void
+measure_latency (const Options *options)
+{
+  guint warmup = options->quick ? 100 : 300;
+  guint frames = options->quick ? 1000 : 5000;
+  LatencyStats sl[2], gst[2];
+  static const int hops[] = { 1, 10 };
+
+  for (guint h = 0; h < 2; h++)
+    {
+      latency_measure (hops[h], warmup, frames, &sl[h], &gst[h]);
+      fprintf (stderr, "  P2 n%-2d latency (%u frames): streamlib median %.1f p99 %.1f max %.1f us   "
+               "gstreamer median %.1f p99 %.1f max %.1f us\n",
+               hops[h], frames, sl[h].median, sl[h].p99, sl[h].max,
+               gst[h].median, gst[h].p99, gst[h].max);
+    }
+  for (guint h = 0; h < 2; h++)
+    {
+      g_autofree char *id = g_strdup_printf ("P2.latency.median.n%d", hops[h]);
+
+      add_row (options, id, "us", sl[h].median, gst[h].median, NAN, FALSE,
+               (Goal) { GOAL_RATIO_AT_MOST, 0.5, NULL });
+    }
+  for (guint h = 0; h < 2; h++)
+    {
+      g_autofree char *id = g_strdup_printf ("P2.latency.p99.n%d", hops[h]);
+      static const char *bases[] = { "P2.latency.median.n1", "P2.latency.median.n10" };
+
+      add_row (options, id, "us", sl[h].p99, gst[h].p99, NAN, FALSE,
+               (Goal) { GOAL_OWN_MEDIAN_TIMES, 3, bases[h] });
+    }
+}
+
 /* ------------------------------------------------------------------------ */
+/* P3: live insertion                                                        */
+
+static double
+sl_live_add_once (void)
+{
+  const char *what = "live add";
+  g_autoptr(SlRuntime) runtime = runtime_new (what);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SlProcessor) probe = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *in_link = NULL;
+  g_autofree char *out_link = NULL;
+  gint64 start, first;
+
+  add_node (runtime, "test-source", "src");
+  add_node (runtime, "counter-sink", "sink");
+  link = add_link (runtime, "src", "sink", 0);
+  runtime_start (runtime, what);
+  wait_count (runtime, "sink", "count", 1000, 100, what);
+  g_usleep (5000);
+
+  sl_runtime_set_commit_mode (runtime, SL_COMMIT_MANUAL);
+
+  /* The request: one delta, applied by the commit. */
+  start = now_ns ();
+  check (sl_runtime_unlink (runtime, link, &error), error, "streamlib live add: unlink");
+  add_node (runtime, "bench-probe", "inserted");
+  in_link = add_link (runtime, "src", "inserted", 0);
+  out_link = add_link (runtime, "inserted", "sink", 0);
+  watchdog_arm (CONTROL_TIMEOUT_S, "streamlib %s: sl_runtime_commit()", what);
+  check (sl_runtime_commit (runtime, &error), error, "streamlib live add: commit");
+  watchdog_disarm ();
+
+  probe = sl_runtime_get_processor (runtime, "inserted");
+  if (probe == NULL || !BENCH_IS_PROBE (probe))
+    fail ("streamlib %s: no running bench-probe after the commit", what);
+  first = bench_probe_wait_first (BENCH_PROBE (probe), FRAME_TIMEOUT_US);
+  if (first == 0)
+    fail ("streamlib %s: no frame through the inserted processor within %d s", what,
+          (int) (FRAME_TIMEOUT_US / G_USEC_PER_SEC));
+
+  /* And the frames go on to the sink. */
+  {
+    gint64 before = get_int64 (runtime, "sink", "count");
+
+    wait_count (runtime, "sink", "count", before + 100, 100, what);
+  }
+
+  runtime_stop (runtime, SL_STOP_IMMEDIATE, what);
+  return (first - start) / 1e6;
+}
 
 typedef struct
 {
-  char  *id;
-  double streamlib;
-  double gst;
-  char  *unit;
-} Row;
+  GstElement *queue;
+  GstElement *sink;
+  GstElement *new_queue;
+  GstElement *new_identity;
+  GMutex      mutex;
+  GCond       cond;
+  gint64      first;        /* under mutex */
+  gboolean    relink_failed;
+} GstInsert;
 
-static void
-row_free (gpointer data)
+static GstPadProbeReturn
+gst_insert_first_buffer (GstPad          *pad,
+                         GstPadProbeInfo *info,
+                         gpointer         user_data)
 {
-  Row *row = data;
+  GstInsert *self = user_data;
+  gint64 now = now_ns ();
 
-  g_free (row->id);
-  g_free (row->unit);
-  g_free (row);
+  g_mutex_lock (&self->mutex);
+  if (self->first == 0)
+    self->first = now;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+  return GST_PAD_PROBE_REMOVE;
 }
 
-static void
-add_row (GPtrArray  *rows,
-         const char *id,
-         const char *unit,
-         double      streamlib,
-         double      gst)
+/* On the queue's streaming thread, with its source pad blocked. */
+static GstPadProbeReturn
+gst_insert_blocked (GstPad          *pad,
+                    GstPadProbeInfo *info,
+                    gpointer         user_data)
 {
-  Row *row = g_new0 (Row, 1);
+  GstInsert *self = user_data;
+  g_autoptr(GstPad) sink_pad = gst_element_get_static_pad (self->sink, "sink");
+  g_autoptr(GstPad) new_sink_pad = gst_element_get_static_pad (self->new_queue, "sink");
+  g_autoptr(GstPad) new_src_pad = gst_element_get_static_pad (self->new_identity, "src");
+  gboolean ok;
 
-  row->id = g_strdup (id);
-  row->unit = g_strdup (unit);
-  row->streamlib = streamlib;
-  row->gst = gst;
-  g_ptr_array_add (rows, row);
-}
-
-static void
-emit_pair (GPtrArray  *rows,
-           const char *id,
-           const char *unit,
-           double      streamlib,
-           double      gst,
-           const char *better,
-           const char *extra)
-{
-  g_autofree char *gst_id = g_strdup_printf ("gst.%s", id);
-  g_autofree char *ratio_id = g_strdup_printf ("ratio.%s", id);
-
-  emit (id, unit, streamlib, "%s", extra != NULL ? extra : "");
-  emit (gst_id, unit, gst, "%s", extra != NULL ? extra : "");
-  emit (ratio_id, "streamlib/gst", gst != 0 ? streamlib / gst : 0,
-        ", \"better\": \"%s\"", better);
-  add_row (rows, id, unit, streamlib, gst);
-}
-
-static void
-print_table (GPtrArray *rows,
-             gboolean   quick,
-             guint      capacity)
-{
-  fprintf (stderr, "\n%-26s %-9s %14s %14s %9s\n", "measure", "unit", "streamlib", "gstreamer", "sl/gst");
-  for (guint i = 0; i < rows->len; i++)
+  ok = gst_pad_unlink (pad, sink_pad);
+  ok = ok && gst_pad_link (new_src_pad, sink_pad) == GST_PAD_LINK_OK;
+  ok = ok && gst_element_sync_state_with_parent (self->new_identity);
+  ok = ok && gst_element_sync_state_with_parent (self->new_queue);
+  ok = ok && gst_pad_link (pad, new_sink_pad) == GST_PAD_LINK_OK;
+  if (!ok)
     {
-      Row *row = g_ptr_array_index (rows, i);
-
-      fprintf (stderr, "%-26s %-9s %14.1f %14.1f %9.3f\n", row->id, row->unit,
-               row->streamlib, row->gst, row->gst != 0 ? row->streamlib / row->gst : 0);
+      g_mutex_lock (&self->mutex);
+      self->relink_failed = TRUE;
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->mutex);
     }
-  fprintf (stderr,
-           "\n%s run, %u CPUs. throughput: median of runs, links/queues bound to %u frames, "
-           "higher is better.\nlatency: end to end through hN pass-throughs, one frame in flight, "
-           "lower is better; per_hop = (median h10 - median h1) / 9.\n",
-           quick ? "quick" : "full", g_get_num_processors (), capacity);
+  return GST_PAD_PROBE_REMOVE;
 }
+
+static double
+gst_live_add_once (void)
+{
+  const char *what = "live add";
+  GstElement *pipeline = gst_pipeline_new_from ("fakesrc sizetype=empty ! queue name=q ! "
+                                                "fakesink name=sink sync=false", what);
+  GstInsert insert = { 0 };
+  g_autoptr(GstPad) queue_src = NULL;
+  g_autoptr(GstPad) identity_src = NULL;
+  gint64 start, first, deadline;
+
+  g_mutex_init (&insert.mutex);
+  g_cond_init (&insert.cond);
+  insert.queue = gst_bin_get_by_name (GST_BIN (pipeline), "q");
+  insert.sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  gst_set_state (pipeline, GST_STATE_PLAYING, what);
+  if (gst_element_get_state (pipeline, NULL, NULL, 10 * GST_SECOND) != GST_STATE_CHANGE_SUCCESS)
+    fail ("GStreamer %s: the pipeline did not reach PLAYING", what);
+  g_usleep (5000);
+
+  /* The request: make queue ! identity, insert it after the queue. */
+  start = now_ns ();
+  insert.new_queue = gst_make ("queue", what);
+  insert.new_identity = gst_make ("identity", what);
+  gst_bin_add_many (GST_BIN (pipeline), insert.new_queue, insert.new_identity, NULL);
+  if (!gst_element_link (insert.new_queue, insert.new_identity))
+    fail ("GStreamer %s: cannot link queue ! identity", what);
+  identity_src = gst_element_get_static_pad (insert.new_identity, "src");
+  gst_pad_add_probe (identity_src, GST_PAD_PROBE_TYPE_BUFFER, gst_insert_first_buffer, &insert, NULL);
+  queue_src = gst_element_get_static_pad (insert.queue, "src");
+  gst_pad_add_probe (queue_src, GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM, gst_insert_blocked, &insert, NULL);
+
+  deadline = g_get_monotonic_time () + FRAME_TIMEOUT_US;
+  g_mutex_lock (&insert.mutex);
+  while (insert.first == 0 && !insert.relink_failed)
+    if (!g_cond_wait_until (&insert.cond, &insert.mutex, deadline))
+      break;
+  first = insert.first;
+  g_mutex_unlock (&insert.mutex);
+  if (insert.relink_failed)
+    fail ("GStreamer %s: relinking from the blocking probe failed", what);
+  if (first == 0)
+    fail ("GStreamer %s: no buffer through the inserted identity within %d s", what,
+          (int) (FRAME_TIMEOUT_US / G_USEC_PER_SEC));
+
+  gst_set_state (pipeline, GST_STATE_NULL, what);
+  gst_object_unref (insert.queue);
+  gst_object_unref (insert.sink);
+  gst_object_unref (pipeline);
+  g_mutex_clear (&insert.mutex);
+  g_cond_clear (&insert.cond);
+  return (first - start) / 1e6;
+}
+
+static void
+measure_live_add (const Options *options)
+{
+  guint reps = options->quick ? 9 : 31;
+  g_autofree double *sl = g_new (double, reps);
+  g_autofree double *gst = g_new (double, reps);
+
+  /* Warm-up: types, plugins, thread pools. */
+  sl_live_add_once ();
+  gst_live_add_once ();
+  for (guint i = 0; i < reps; i++)
+    {
+      sl[i] = sl_live_add_once ();
+      gst[i] = gst_live_add_once ();
+    }
+  {
+    LatencyStats s = latency_stats (sl, reps), g = latency_stats (gst, reps);
+
+    fprintf (stderr, "  P3 live add (%u times): streamlib median %.3f min %.3f max %.3f ms   "
+             "gstreamer median %.3f min %.3f max %.3f ms\n",
+             reps, s.median, s.min, s.max, g.median, g.min, g.max);
+    add_row (options, "P3.live_add.median", "ms", s.median, g.median, NAN, FALSE,
+             (Goal) { GOAL_RATIO_AT_MOST, 0.2, NULL });
+  }
+}
+
+/* ------------------------------------------------------------------------ */
+/* P4: a 100-processor chain, in child processes                             */
+
+#define P4_PROCESSORS 100
+
+/* Build and start @k pass-throughs between a one-frame source and a probe;
+ * returns ns from the start of the build to the first frame at the sink. */
+static gint64
+sl_chain_to_first_frame (int         k,
+                         SlRuntime **out)
+{
+  const char *what = "start100";
+  gint64 start = now_ns (), first;
+  SlRuntime *runtime = runtime_new (what);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SlProcessor) probe = NULL;
+
+  add_chain (runtime, "", "test-source", k, "bench-probe", 0, NULL);
+  check (sl_runtime_set_from_string (runtime, "src", "num-frames", "1", &error), error, "num-frames");
+  runtime_start (runtime, what);
+  probe = sl_runtime_get_processor (runtime, "sink");
+  first = probe != NULL ? bench_probe_wait_first (BENCH_PROBE (probe), FRAME_TIMEOUT_US) : 0;
+  if (first == 0)
+    fail ("streamlib %s: no frame reached the sink of %d processors within %d s", what, k + 2,
+          (int) (FRAME_TIMEOUT_US / G_USEC_PER_SEC));
+  *out = runtime;
+  return first - start;
+}
+
+static GstPadProbeReturn
+gst_first_buffer (GstPad          *pad,
+                  GstPadProbeInfo *info,
+                  gpointer         user_data)
+{
+  GstInsert *self = user_data;
+  gint64 now = now_ns ();
+
+  g_mutex_lock (&self->mutex);
+  if (self->first == 0)
+    self->first = now;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+/* fakesrc num-buffers=1 ! (queue ! identity)×k ! fakesink, element by
+ * element; returns ns from the start of the build to the first buffer at
+ * the sink. */
+static gint64
+gst_chain_to_first_frame (int          k,
+                          GstElement **out)
+{
+  const char *what = "start100";
+  gint64 start = now_ns (), first, deadline;
+  GstElement *pipeline = gst_pipeline_new (NULL);
+  GstElement *previous = gst_make ("fakesrc", what), *sink;
+  g_autoptr(GstPad) sink_pad = NULL;
+  GstInsert watch = { 0 };
+
+  g_object_set (previous, "num-buffers", 1, "sizetype", 1 /* empty */, NULL);
+  gst_bin_add (GST_BIN (pipeline), previous);
+  for (int i = 0; i < 2 * k + 1; i++)
+    {
+      GstElement *element = gst_make (i == 2 * k ? "fakesink" : i % 2 ? "identity" : "queue", what);
+
+      gst_bin_add (GST_BIN (pipeline), element);
+      if (!gst_element_link (previous, element))
+        fail ("GStreamer %s: cannot link element %d", what, i);
+      previous = element;
+    }
+  sink = previous;
+  g_object_set (sink, "sync", FALSE, NULL);
+  g_mutex_init (&watch.mutex);
+  g_cond_init (&watch.cond);
+  sink_pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (sink_pad, GST_PAD_PROBE_TYPE_BUFFER, gst_first_buffer, &watch, NULL);
+
+  gst_set_state (pipeline, GST_STATE_PLAYING, what);
+  deadline = g_get_monotonic_time () + FRAME_TIMEOUT_US;
+  g_mutex_lock (&watch.mutex);
+  while (watch.first == 0)
+    if (!g_cond_wait_until (&watch.cond, &watch.mutex, deadline))
+      break;
+  first = watch.first;
+  g_mutex_unlock (&watch.mutex);
+  if (first == 0)
+    fail ("GStreamer %s: no buffer reached the sink of %d stages within %d s", what, k + 2,
+          (int) (FRAME_TIMEOUT_US / G_USEC_PER_SEC));
+  g_mutex_clear (&watch.mutex);
+  g_cond_clear (&watch.cond);
+  *out = pipeline;
+  return first - start;
+}
+
+static int
+child_p4 (gboolean streamlib)
+{
+  double rss_before, rss_after;
+  gint64 ns;
+
+  /* Warm-up: load and initialise every type the measure uses. */
+  if (streamlib)
+    {
+      SlRuntime *runtime = NULL;
+
+      sl_chain_to_first_frame (2, &runtime);
+      runtime_stop (runtime, SL_STOP_IMMEDIATE, "warm-up");
+      g_object_unref (runtime);
+    }
+  else
+    {
+      GstElement *pipeline = NULL;
+
+      gst_chain_to_first_frame (2, &pipeline);
+      gst_set_state (pipeline, GST_STATE_NULL, "warm-up");
+      gst_object_unref (pipeline);
+    }
+
+  rss_before = rss_kib ();
+  if (streamlib)
+    {
+      SlRuntime *runtime = NULL;
+
+      ns = sl_chain_to_first_frame (P4_PROCESSORS - 2, &runtime);
+      rss_after = rss_kib ();
+      runtime_stop (runtime, SL_STOP_IMMEDIATE, "start100");
+      g_object_unref (runtime);
+    }
+  else
+    {
+      GstElement *pipeline = NULL;
+
+      ns = gst_chain_to_first_frame (P4_PROCESSORS - 2, &pipeline);
+      rss_after = rss_kib ();
+      gst_set_state (pipeline, GST_STATE_NULL, "start100");
+      gst_object_unref (pipeline);
+    }
+
+  printf ("P4 %.4f %.2f\n", ns / 1e6, (rss_after - rss_before) / P4_PROCESSORS);
+  fflush (stdout);
+  return 0;
+}
+
+/* Runs this program with @args; returns its stdout. */
+static char *
+run_child (const Options *options,
+           const char    *child,
+           const char    *extra)
+{
+  g_autofree char *child_arg = g_strdup_printf ("--child=%s", child);
+  const char *argv[] = { options->exe, child_arg, extra, NULL };
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL,
+                     &status, &error))
+    fail ("cannot run %s %s: %s", options->exe, child_arg, error->message);
+  if (!g_spawn_check_wait_status (status, &error))
+    fail ("%s %s: %s", options->exe, child_arg, error->message);
+  return out;
+}
+
+static void
+measure_start100 (const Options *options)
+{
+  guint reps = options->quick ? 3 : 7;
+  g_autofree double *sl_ms = g_new (double, reps);
+  g_autofree double *sl_kib = g_new (double, reps);
+  g_autofree double *gst_ms = g_new (double, reps);
+  g_autofree double *gst_kib = g_new (double, reps);
+
+  for (guint i = 0; i < reps; i++)
+    {
+      for (int s = 0; s < 2; s++)
+        {
+          g_autofree char *out = run_child (options, s == 0 ? "p4-streamlib" : "p4-gstreamer", NULL);
+          double ms, kib;
+
+          if (out == NULL || sscanf (out, "P4 %lf %lf", &ms, &kib) != 2)
+            fail ("P4 child: unexpected output “%s”", out != NULL ? out : "");
+          (s == 0 ? sl_ms : gst_ms)[i] = ms;
+          (s == 0 ? sl_kib : gst_kib)[i] = kib;
+        }
+      fprintf (stderr, "  P4 run %u: streamlib %.2f ms %.1f KiB/processor   "
+               "gstreamer %.2f ms %.1f KiB/stage\n", i + 1, sl_ms[i], sl_kib[i], gst_ms[i], gst_kib[i]);
+    }
+
+  add_row (options, "P4.start100.ms", "ms", median (sl_ms, reps), median (gst_ms, reps), NAN, FALSE,
+           (Goal) { GOAL_RATIO_AT_MOST, 0.5, NULL });
+  add_row (options, "P4.rss_per_processor_kib", "KiB", median (sl_kib, reps), median (gst_kib, reps),
+           NAN, FALSE, (Goal) { GOAL_RATIO_AT_MOST, 0.75, NULL });
+}
+
+/* ------------------------------------------------------------------------ */
+/* P7: growth with idle processors                                           */
+
+/* ns per frame through test-source ! passthrough ! counter-sink beside
+ * @idle reactive passthroughs in chains of 10 that no frame enters. */
+static double
+growth_cost (int    idle,
+             gint64 n,
+             guint  capacity)
+{
+  g_autofree char *what = g_strdup_printf ("growth with %d idle", idle);
+  g_autoptr(SlRuntime) runtime = runtime_new (what);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *frames = g_strdup_printf ("%" G_GINT64_FORMAT, n);
+  gint64 t1, t2, c1, c2;
+
+  for (int i = 0; i < idle; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("idle%d", i);
+
+      add_node (runtime, "passthrough", id);
+      if (i % 10 != 0)
+        {
+          g_autofree char *previous = g_strdup_printf ("idle%d", i - 1);
+
+          g_free (add_link (runtime, previous, id, 0));
+        }
+    }
+  add_chain (runtime, "", "test-source", 1, "counter-sink", capacity, NULL);
+  check (sl_runtime_set_from_string (runtime, "src", "num-frames", frames, &error), error, "num-frames");
+
+  runtime_start (runtime, what);
+  c1 = wait_count (runtime, "sink", "count", n / 5, 100, what);
+  t1 = now_ns ();
+  c2 = wait_count (runtime, "sink", "count", n, 100, what);
+  t2 = now_ns ();
+  runtime_stop (runtime, SL_STOP_IMMEDIATE, what);
+
+  return (double) (t2 - t1) / (double) (c2 - c1);
+}
+
+static void
+measure_growth (const Options *options)
+{
+  static const int sizes[] = { 10, 100, 1000 };
+  int runs = options->runs;
+  gint64 n = options->quick ? 300000 : 1000000;
+  double costs[G_N_ELEMENTS (sizes)][16];
+  double medians[G_N_ELEMENTS (sizes)];
+
+  runs = MIN (runs, 16);
+  for (int r = 0; r < runs; r++)
+    for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+      {
+        costs[s][r] = growth_cost (sizes[s], n, (guint) options->capacity);
+        fprintf (stderr, "  P7 run %d: %4d idle processors: %.1f ns/frame\n", r + 1, sizes[s], costs[s][r]);
+      }
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    medians[s] = median (costs[s], runs);
+  fprintf (stderr, "  P7 median ns/frame: 10 idle %.1f, 100 idle %.1f, 1000 idle %.1f\n",
+           medians[0], medians[1], medians[2]);
+  add_row (options, "P7.growth.10_100_1000", "cost1000/cost10", medians[2] / medians[0], NAN,
+           medians[2] / medians[0], FALSE, (Goal) { GOAL_RATIO_AT_MOST, 2, NULL });
+}
+
+/* ------------------------------------------------------------------------ */
+/* P8: idle CPU, in a child process                                          */
+
+static int
+child_p8 (double seconds)
+{
+  const char *what = "idle";
+  g_autoptr(SlRuntime) runtime = runtime_new (what);
+  guint64 voluntary0, voluntary1, involuntary0, involuntary1;
+  double cpu0, cpu1;
+  gint64 wall0, wall1;
+
+  add_chain (runtime, "", "app-source", 8, "counter-sink", 0, NULL);
+  runtime_start (runtime, what);
+  g_usleep (200000);   /* setup done, every processor asleep */
+
+  cpu0 = cpu_seconds (&voluntary0, &involuntary0);
+  wall0 = now_ns ();
+  g_usleep ((gulong) (seconds * G_USEC_PER_SEC));
+  cpu1 = cpu_seconds (&voluntary1, &involuntary1);
+  wall1 = now_ns ();
+
+  if (get_int64 (runtime, "sink", "count") != 0)
+    fail ("streamlib %s: a frame flowed", what);
+  runtime_stop (runtime, SL_STOP_IMMEDIATE, what);
+
+  printf ("P8 %.5f %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %.3f\n",
+          100.0 * (cpu1 - cpu0) / ((wall1 - wall0) / 1e9),
+          voluntary1 - voluntary0, involuntary1 - involuntary0, (wall1 - wall0) / 1e9);
+  fflush (stdout);
+  return 0;
+}
+
+static void
+measure_idle (const Options *options)
+{
+  double seconds = options->quick ? 2 : 5;
+  g_autofree char *extra = g_strdup_printf ("--seconds=%g", seconds);
+  g_autofree char *out = run_child (options, "p8", extra);
+  double percent, wall;
+  guint64 voluntary, involuntary;
+
+  if (out == NULL ||
+      sscanf (out, "P8 %lf %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %lf",
+              &percent, &voluntary, &involuntary, &wall) != 4)
+    fail ("P8 child: unexpected output “%s”", out != NULL ? out : "");
+  fprintf (stderr, "  P8 idle 10-processor graph over %.2f s: %.4f %% CPU, %" G_GUINT64_FORMAT
+           " voluntary and %" G_GUINT64_FORMAT " involuntary context switches\n",
+           wall, percent, voluntary, involuntary);
+  add_row (options, "P8.idle_cpu_percent", "%", percent, NAN, percent, FALSE,
+           (Goal) { GOAL_RATIO_BELOW, 1, NULL });
+}
+
+/* ------------------------------------------------------------------------ */
 
 int
 main (int   argc,
       char *argv[])
 {
-  gboolean quick = FALSE;
-  int runs = 0;
+  Options options = { 0 };
   int capacity = 200;
+  double seconds = 5;
   g_autofree char *json_path = NULL;
+  g_autofree char *out_dir = NULL;
+  g_autofree char *child = NULL;
+  g_autofree char *only = NULL;
   GOptionEntry entries[] = {
-    { "quick", 'q', 0, G_OPTION_ARG_NONE, &quick, "Smaller runs, once each (for CI)", NULL },
+    { "quick", 'q', 0, G_OPTION_ARG_NONE, &options.quick, "Smaller runs, fewer repetitions (for CI; < 3 min)", NULL },
     { "json", 'j', 0, G_OPTION_ARG_FILENAME, &json_path, "Also write the JSON lines to FILE", "FILE" },
-    { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Throughput runs per chain (default 3, 1 with --quick)", "N" },
+    { "out-dir", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
+      "Where to write bench-results.json and bench-results.svg (default: next to --json FILE, else .)", "DIR" },
+    { "runs", 'r', 0, G_OPTION_ARG_INT, &options.runs,
+      "Runs of each throughput chain and growth size (default 5, 1 with --quick)", "N" },
     { "capacity", 'c', 0, G_OPTION_ARG_INT, &capacity,
       "Frames each throughput link (and GStreamer queue) holds (default 200, GStreamer's queue default)", "C" },
+    { "only", 0, 0, G_OPTION_ARG_STRING, &only,
+      "Run only these measures, comma-separated (P1,P2,P3,P4,P5,P7,P8)", "LIST" },
+    { "child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &child, "Internal: one measure in this process", "NAME" },
+    { "seconds", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_DOUBLE, &seconds, "Internal: P8's duration", "S" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new ("- streamlib runtime benchmark");
+  g_autoptr(GOptionContext) context = g_option_context_new ("- streamlib against GStreamer, P1…P8");
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (row_free);
-  static const int chains[] = { 1, 3, 10 };
-  /* Frames per throughput run, for about 0.6 s on a 2-core machine; raised
-   * at run time where a run is shorter than MIN_RUN_SECONDS. */
-  static const gint64 full_frames[] = { 1500000, 600000, 350000 };
-  static const gint64 gst_full_frames[] = { 900000, 500000, 200000 };
-  static const gint64 quick_frames[] = { 200000, 100000, 50000 };
-  guint warmup, frames;
-  double sl_latency_h1 = 0, sl_latency_h10 = 0, gst_latency_h1 = 0, gst_latency_h10 = 0;
+  g_autofree char *results_json = NULL;
+  g_autofree char *results_svg = NULL;
+  gint64 started;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -1022,99 +1139,86 @@ main (int   argc,
       fprintf (stderr, "%s: %s\n", BENCH_NAME, error->message);
       return 2;
     }
-  if (runs <= 0)
-    runs = quick ? 1 : 3;
+  if (options.runs <= 0)
+    options.runs = options.quick ? 1 : 5;
   if (capacity <= 0)
     {
       fprintf (stderr, "%s: --capacity must be at least 1\n", BENCH_NAME);
       return 2;
     }
-  warmup = quick ? 50 : 200;
-  frames = quick ? 300 : 2000;
+  options.capacity = capacity;
+  options.only = only;
 
   gst_init (NULL, NULL);
-  g_mutex_init (&watchdog.mutex);
-  g_cond_init (&watchdog.cond);
-  g_thread_unref (g_thread_new ("bench-watchdog", watchdog_thread, NULL));
+  watchdog_init ();
+
+  if (child != NULL)
+    {
+      if (strcmp (child, "p4-streamlib") == 0)
+        return child_p4 (TRUE);
+      if (strcmp (child, "p4-gstreamer") == 0)
+        return child_p4 (FALSE);
+      if (strcmp (child, "p8") == 0)
+        return child_p8 (seconds);
+      fprintf (stderr, "%s: unknown --child %s\n", BENCH_NAME, child);
+      return 2;
+    }
+
+  options.exe = g_file_read_link ("/proc/self/exe", &error);
+  if (options.exe == NULL)
+    {
+      fprintf (stderr, "%s: cannot find this program for its child runs: %s\n", BENCH_NAME, error->message);
+      return 2;
+    }
 
   if (json_path != NULL)
     {
-      json_file = fopen (json_path, "w");
-      if (json_file == NULL)
+      options.json = fopen (json_path, "w");
+      if (options.json == NULL)
         {
           fprintf (stderr, "%s: cannot write %s: %s\n", BENCH_NAME, json_path, g_strerror (errno));
           return 2;
         }
     }
+  if (out_dir == NULL)
+    out_dir = json_path != NULL ? g_path_get_dirname (json_path) : g_strdup (".");
+  results_json = g_build_filename (out_dir, "bench-results.json", NULL);
+  results_svg = g_build_filename (out_dir, "bench-results.svg", NULL);
 
-  fprintf (stderr, "%s: %s run, %d run(s) per throughput chain, %u CPUs\n",
-           BENCH_NAME, quick ? "quick" : "full", runs, g_get_num_processors ());
+  fprintf (stderr, "%s: %s run, %d run(s) per throughput chain, %u CPUs, %s\n",
+           BENCH_NAME, options.quick ? "quick" : "full", options.runs, g_get_num_processors (),
+           gst_version_string ());
+  started = g_get_monotonic_time ();
 
-  for (guint c = 0; c < G_N_ELEMENTS (chains); c++)
-    {
-      int k = chains[c];
-      gint64 sl_n = quick ? quick_frames[c] : full_frames[c];
-      gint64 gst_n = quick ? quick_frames[c] : gst_full_frames[c];
-      g_autofree double *sl_rates = g_new (double, runs);
-      g_autofree double *gst_rates = g_new (double, runs);
-      g_autofree char *id = g_strdup_printf ("throughput.n%d", k);
-      g_autofree char *gst_id = g_strdup_printf ("gst.throughput.n%d", k);
-      g_autofree char *ratio_id = g_strdup_printf ("ratio.throughput.n%d", k);
-      g_autofree char *dropped_id = g_strdup_printf ("throughput.n%d.dropped", k);
-      double sl_rate, gst_rate;
-      guint64 dropped = 0;
+  bench_registry ();
+  if (selected (&options, "P1") || selected (&options, "P5"))
+    measure_throughput (&options, selected (&options, "P1"), selected (&options, "P5"));
+  if (selected (&options, "P2"))
+    measure_latency (&options);
+  if (selected (&options, "P3"))
+    measure_live_add (&options);
+  if (selected (&options, "P4"))
+    measure_start100 (&options);
+  if (selected (&options, "P7"))
+    measure_growth (&options);
+  if (selected (&options, "P8"))
+    measure_idle (&options);
 
-      /* Alternate the two, so that a noisy moment hits both alike. */
-      for (int r = 0; r < runs; r++)
-        {
-          double sl_seconds, gst_seconds;
+  report_print_table (options.quick);
+  fprintf (stderr, "took %.1f s\n", (g_get_monotonic_time () - started) / 1e6);
 
-          sl_rates[r] = throughput_measure (sl_throughput_run, "streamlib", k, &sl_n,
-                                            (guint) capacity, quick, &dropped, &sl_seconds);
-          gst_rates[r] = throughput_measure (gst_throughput_run, "gstreamer", k, &gst_n,
-                                             (guint) capacity, quick, NULL, &gst_seconds);
-          fprintf (stderr, "  n%-2d run %d: streamlib %10.0f frames/s (%.3f s)   "
-                   "gstreamer %10.0f frames/s (%.3f s)\n",
-                   k, r + 1, sl_rates[r], sl_seconds, gst_rates[r], gst_seconds);
-        }
+  if (!report_write_json_array (results_json, &error))
+    fprintf (stderr, "%s: cannot write %s: %s\n", BENCH_NAME, results_json, error->message);
+  else
+    fprintf (stderr, "wrote %s (a JSON array of the lines above)\n", results_json);
+  g_clear_error (&error);
+  if (!report_write_svg (results_svg, options.quick, &error))
+    fprintf (stderr, "%s: cannot write %s: %s\n", BENCH_NAME, results_svg, error->message);
+  else
+    fprintf (stderr, "wrote %s\n", results_svg);
 
-      sl_rate = median (sl_rates, runs);
-      gst_rate = median (gst_rates, runs);
-      emit (id, "frames/s", sl_rate, ", \"frames\": %" G_GINT64_FORMAT ", \"runs\": %d, \"capacity\": %d",
-            sl_n, runs, capacity);
-      emit (dropped_id, "frames", (double) dropped, ", \"runs\": %d", runs);
-      emit (gst_id, "frames/s", gst_rate, ", \"frames\": %" G_GINT64_FORMAT ", \"runs\": %d, \"capacity\": %d",
-            gst_n, runs, capacity);
-      emit (ratio_id, "streamlib/gst", sl_rate / gst_rate, ", \"better\": \"higher\"");
-      add_row (rows, id, "frames/s", sl_rate, gst_rate);
-    }
-
-  for (guint h = 0; h < 2; h++)
-    {
-      int hops = h == 0 ? 1 : 10;
-      LatencyStats sl, gst;
-      g_autofree char *median_id = g_strdup_printf ("latency.h%d.median", hops);
-      g_autofree char *p99_id = g_strdup_printf ("latency.h%d.p99", hops);
-      g_autofree char *extra = g_strdup_printf (", \"frames\": %u, \"warmup\": %u", frames, warmup);
-
-      latency_measure (hops, warmup, frames, &sl, &gst);
-      fprintf (stderr, "  h%-2d latency: streamlib median %.1f p99 %.1f max %.1f us   "
-               "gstreamer median %.1f p99 %.1f max %.1f us\n",
-               hops, sl.median, sl.p99, sl.max, gst.median, gst.p99, gst.max);
-      emit_pair (rows, median_id, "us", sl.median, gst.median, "lower", extra);
-      emit_pair (rows, p99_id, "us", sl.p99, gst.p99, "lower", extra);
-      if (hops == 1)
-        sl_latency_h1 = sl.median, gst_latency_h1 = gst.median;
-      else
-        sl_latency_h10 = sl.median, gst_latency_h10 = gst.median;
-    }
-  emit_pair (rows, "latency.per_hop.median", "us",
-             (sl_latency_h10 - sl_latency_h1) / 9, (gst_latency_h10 - gst_latency_h1) / 9, "lower",
-             ", \"from\": \"(h10.median - h1.median) / 9\"");
-
-  print_table (rows, quick, (guint) capacity);
-
-  if (json_file != NULL)
-    fclose (json_file);
+  if (options.json != NULL)
+    fclose (options.json);
+  g_free (options.exe);
   return 0;
 }
