@@ -33,8 +33,11 @@ G_DECLARE_DERIVABLE_TYPE (SlProcessor, sl_processor, SL, PROCESSOR, GObject)
  *   first @process, after its links are wired. Returns %FALSE and sets the
  *   error to fail the processor
  * @process: called each time the processor is scheduled: pop frames from the
- *   input ports, push frames to the output ports. Returns %FALSE and sets the
- *   error to fail the processor
+ *   input ports, push frames to the output ports. A reactive processor is
+ *   called once more when every linked input has reached end-of-stream
+ *   ([method@Streamlib.InputPort.is_eos]), to flush what it holds before the
+ *   end goes downstream. Returns %FALSE and sets the error to fail the
+ *   processor
  * @teardown: called once on the processor's thread (or main context) after
  *   the last @process
  *

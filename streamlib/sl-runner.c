@@ -398,7 +398,10 @@ sl_runner_iterate (SlRunner *runner,
         }
       if (all_eos)
         {
-          /* Upstream has finished and everything it sent is processed. */
+          /* Upstream has finished and everything it sent is processed: one
+           * last call, with every input at end-of-stream, lets the
+           * processor flush what it holds before the end goes downstream. */
+          sl_runner_process (runner);
           sl_runner_send_eos (runner);
           return SL_ITERATE_AGAIN;
         }
@@ -413,7 +416,8 @@ sl_runner_has_work (gpointer user_data)
   SlRunner *runner = user_data;
   gboolean any_linked, all_eos, has_frames;
 
-  if (atomic_load (&runner->n_controls) > 0 || atomic_load (&runner->stop_requested))
+  if (atomic_load (&runner->n_controls) > 0 || atomic_load (&runner->stop_requested) ||
+      atomic_load (&runner->drain_requested))
     return TRUE;
 
   if (runner->processor == NULL || !runner->setup_ok)
