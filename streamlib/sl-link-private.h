@@ -60,6 +60,7 @@ void        sl_link_unref               (SlLink           *link);
 void        sl_link_push                (SlLink           *link,
                                          GstMiniObject    *item);
 void        sl_link_push_eos            (SlLink           *link);
+void        sl_link_clear_eos           (SlLink           *link);
 void        sl_link_configure           (SlLink           *link,
                                          guint             capacity,
                                          SlOverflowPolicy  policy);

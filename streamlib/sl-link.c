@@ -174,6 +174,13 @@ sl_link_push_eos (SlLink *link)
   sl_link_wake_consumer (link);
 }
 
+/* Producer: frames will follow after all (its own input came back). */
+void
+sl_link_clear_eos (SlLink *link)
+{
+  atomic_store_explicit (&link->eos, FALSE, memory_order_release);
+}
+
 /* Producer side, or any thread while neither end runs: a new capacity starts
  * a new ring; the consumer finishes the old one first so order is kept. */
 void

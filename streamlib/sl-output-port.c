@@ -316,3 +316,10 @@ _sl_output_port_push_eos (SlOutputPort *self)
   for (guint i = 0; i < self->links->len; i++)
     sl_link_push_eos (g_ptr_array_index (self->links, i));
 }
+
+void
+_sl_output_port_clear_eos (SlOutputPort *self)
+{
+  for (guint i = 0; i < self->links->len; i++)
+    sl_link_clear_eos (g_ptr_array_index (self->links, i));
+}

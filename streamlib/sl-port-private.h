@@ -27,6 +27,7 @@ gboolean      _sl_output_port_remove_link   (SlOutputPort *self,
                                              SlLink       *link);
 GPtrArray    *_sl_output_port_get_links     (SlOutputPort *self);
 void          _sl_output_port_push_eos      (SlOutputPort *self);
+void          _sl_output_port_clear_eos     (SlOutputPort *self);
 
 void          _sl_input_port_set_link       (SlInputPort  *self,
                                              SlLink       *link);

@@ -34,10 +34,10 @@ typedef struct
   void (*state_changed) (gpointer user_data, SlRunner *runner, SlProcessorState state);
   void (*failed)        (gpointer user_data, SlRunner *runner, const GError *error);
   void (*exited)        (gpointer user_data, SlRunner *runner);
-  /* The runner sent end-of-stream on its outputs: it will produce nothing
-   * more (a source that finished, a processor whose inputs all ended, or one
-   * that failed). */
-  void (*finished)      (gpointer user_data, SlRunner *runner);
+  /* The runner sent end-of-stream on its outputs (a source that finished, a
+   * processor whose inputs all ended, or one that failed), or, with
+   * @finished FALSE, came back to life because a new input was linked. */
+  void (*finished)      (gpointer user_data, SlRunner *runner, gboolean finished);
   void (*gate_passed)   (gpointer user_data);
 } SlRunnerHost;
 

@@ -193,7 +193,7 @@ sl_runner_send_eos (SlRunner *runner)
   for (guint i = 0; i < outputs->len; i++)
     _sl_output_port_push_eos (g_ptr_array_index (outputs, i));
 
-  runner->host->finished (runner->host_data, runner);
+  runner->host->finished (runner->host_data, runner, TRUE);
 }
 
 static void
@@ -303,6 +303,30 @@ sl_runner_process (SlRunner *runner)
     runner->host->gate_passed (runner->host_data);
 }
 
+/* A processor that ended only because its inputs did comes back when one of
+ * them carries frames again (a new producer was linked while it ran). A
+ * source that finished, or a failed processor, does not. */
+static gboolean
+sl_runner_can_resume (SlRunner *runner,
+                      gboolean  any_linked,
+                      gboolean  all_eos)
+{
+  return runner->eos_sent && runner->setup_ok && any_linked && !all_eos &&
+         !atomic_load (&runner->finish_requested) &&
+         atomic_load (&runner->state) != SL_PROCESSOR_STATE_FAILED;
+}
+
+static void
+sl_runner_resume_stream (SlRunner *runner)
+{
+  GPtrArray *outputs = sl_processor_get_output_ports (runner->processor);
+
+  runner->eos_sent = FALSE;
+  for (guint i = 0; i < outputs->len; i++)
+    _sl_output_port_clear_eos (g_ptr_array_index (outputs, i));
+  runner->host->finished (runner->host_data, runner, FALSE);
+}
+
 static gboolean
 sl_runner_is_done (SlRunner *runner)
 {
@@ -334,6 +358,8 @@ sl_runner_iterate (SlRunner *runner,
 
   if (atomic_load (&runner->finish_requested) && !runner->eos_sent)
     sl_runner_send_eos (runner);
+  else if (sl_runner_can_resume (runner, any_linked, all_eos))
+    sl_runner_resume_stream (runner);
 
   if (atomic_load (&runner->drain_requested))
     {
@@ -428,6 +454,8 @@ sl_runner_has_work (gpointer user_data)
   if (atomic_load (&runner->drain_requested))
     return TRUE;
   if (atomic_load (&runner->finish_requested) && !runner->eos_sent)
+    return TRUE;
+  if (sl_runner_can_resume (runner, any_linked, all_eos))
     return TRUE;
   if (sl_runner_is_done (runner))
     return FALSE;

@@ -372,7 +372,8 @@ sl_runtime_runner_exited (gpointer  user_data,
 
 static void
 sl_runtime_runner_finished (gpointer  user_data,
-                            SlRunner *runner)
+                            SlRunner *runner,
+                            gboolean  finished)
 {
   SlRuntime *self = user_data;
   GHashTableIter iter;
@@ -386,7 +387,7 @@ sl_runtime_runner_finished (gpointer  user_data,
       SlActual *actual = value;
 
       if (actual->runner == runner)
-        actual->finished = TRUE;
+        actual->finished = finished;
       all &= actual->finished;
     }
 
@@ -436,6 +437,22 @@ sl_values_equal (const GValue *a,
   text_a = gst_value_serialize (a);
   text_b = gst_value_serialize (b);
   return text_a != NULL && g_strcmp0 (text_a, text_b) == 0;
+}
+
+/* The actual processor for a node, if it runs the node's current factory.
+ * The graph may change while the reconciler waits without the lock: what no
+ * longer matches is left to the next round. */
+static SlActual *
+sl_runtime_lookup_current (SlRuntime  *self,
+                           const char *id)
+{
+  SlGraphNode *node = _sl_graph_lookup_node (self->graph, id);
+  SlActual *actual = g_hash_table_lookup (self->actual, id);
+
+  if (node == NULL || actual == NULL || actual->type != node->type)
+    return NULL;
+
+  return actual;
 }
 
 /* Applies the delta between the graph and the actual state. Called with the
@@ -550,8 +567,8 @@ sl_runtime_apply_delta_locked (SlRuntime *self,
       if (g_hash_table_contains (self->wired, link->id))
         continue;
 
-      producer = g_hash_table_lookup (self->actual, link->source_node);
-      consumer = g_hash_table_lookup (self->actual, link->target_node);
+      producer = sl_runtime_lookup_current (self, link->source_node);
+      consumer = sl_runtime_lookup_current (self, link->target_node);
       if (producer == NULL || consumer == NULL)
         {
           self->dirty = TRUE;
@@ -580,10 +597,13 @@ sl_runtime_apply_delta_locked (SlRuntime *self,
   for (guint i = 0; i < nodes->len; i++)
     {
       SlGraphNode *node = g_ptr_array_index (nodes, i);
-      SlActual *actual = g_hash_table_lookup (self->actual, node->id);
+      SlActual *actual = sl_runtime_lookup_current (self, node->id);
 
       if (actual == NULL)
-        continue;
+        {
+          self->dirty = TRUE;
+          continue;
+        }
 
       g_hash_table_iter_init (&iter, node->properties);
       while (g_hash_table_iter_next (&iter, &key, &value))
@@ -625,6 +645,12 @@ sl_runtime_apply_delta_locked (SlRuntime *self,
       SlWired *wired = value;
       SlGraphLink *link = _sl_graph_lookup_link (self->graph, key);
 
+      if (link == NULL)
+        {
+          /* Unlinked while we waited: the next round unwires it. */
+          self->dirty = TRUE;
+          continue;
+        }
       if (link->capacity == wired->capacity && link->policy == wired->policy)
         continue;
 
