@@ -146,6 +146,7 @@ struct _BenchProbe
   GMutex        mutex;
   GCond         cond;
   atomic_int_fast64_t first;    /* now_ns() of the first frame, 0 before */
+  atomic_int_fast64_t setup;    /* now_ns() at setup */
   atomic_int_fast64_t count;
 };
 
@@ -165,6 +166,7 @@ bench_probe_setup (SlProcessor  *processor,
 {
   BenchProbe *self = BENCH_PROBE (processor);
 
+  atomic_store (&self->setup, now_ns ());
   self->in = sl_processor_get_input_port (processor, "in");
   self->out = sl_processor_get_output_port (processor, "out");
   return TRUE;
@@ -259,6 +261,12 @@ bench_probe_init (BenchProbe *self)
   g_cond_init (&self->cond);
   atomic_init (&self->first, 0);
   atomic_init (&self->count, 0);
+}
+
+gint64
+bench_probe_get_setup_time (BenchProbe *self)
+{
+  return atomic_load (&self->setup);
 }
 
 gint64

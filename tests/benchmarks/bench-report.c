@@ -222,7 +222,7 @@ report_write_json_array (const char  *path,
 /* SVG                                                                       */
 
 /* One horizontal row per measure on a log axis of "times the reference"
- * (0.01× … 100×): a grey bar for GStreamer (always 1×), a coloured one for
+ * (0.001× … 100×): a grey bar for GStreamer (always 1×), a coloured one for
  * streamlib, a tick at the goal. Rows without a reference (P7, P8) show
  * their own value against their goal on the same kind of axis. Green: goal
  * met; red: missed. */
@@ -231,7 +231,9 @@ report_write_json_array (const char  *path,
 #define SVG_WIDTH    560
 #define SVG_ROW      34
 #define SVG_TOP      70
-#define SVG_DECADES  4          /* 1e-2 … 1e2 */
+#define SVG_DECADES  5          /* 1e-3 … 1e2 */
+#define SVG_MIN      1e-3
+#define SVG_TEXT     300        /* room for the value on the right */
 
 static double
 svg_x (double times)
@@ -239,10 +241,10 @@ svg_x (double times)
   double lg;
 
   if (!(times > 0))
-    times = 1e-2;
+    times = SVG_MIN;
   lg = log10 (times);
-  lg = CLAMP (lg, -2.0, 2.0);
-  return SVG_LEFT + (lg + 2.0) / SVG_DECADES * SVG_WIDTH;
+  lg = CLAMP (lg, -3.0, 2.0);
+  return SVG_LEFT + (lg + 3.0) / SVG_DECADES * SVG_WIDTH;
 }
 
 static void
@@ -273,11 +275,11 @@ report_write_svg (const char  *path,
                           "<text x=\"10\" y=\"40\" fill=\"#555\">Bars: value relative to GStreamer "
                           "(grey = 1x), log scale; black tick = goal; green = goal met, red = missed. "
                           "P7, P8: own value.</text>\n",
-                          SVG_LEFT + SVG_WIDTH + 150, height, quick ? "quick" : "full",
+                          SVG_LEFT + SVG_WIDTH + SVG_TEXT, height, quick ? "quick" : "full",
                           g_get_num_processors ());
 
   /* Axis. */
-  for (int d = -2; d <= 2; d++)
+  for (int d = -3; d <= 2; d++)
     {
       double x = svg_x (pow (10, d));
 
@@ -307,11 +309,11 @@ report_write_svg (const char  *path,
       if (has_reference)
         g_string_append_printf (out,
                                 "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"10\" fill=\"#bbb\"/>\n",
-                                svg_x (1e-2), y + 4, one - svg_x (1e-2));
+                                svg_x (SVG_MIN), y + 4, one - svg_x (SVG_MIN));
       g_string_append_printf (out,
                               "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"12\" fill=\"%s\"/>\n",
-                              svg_x (1e-2), y + (has_reference ? 15 : 9),
-                              svg_x (value) - svg_x (1e-2), colour);
+                              svg_x (SVG_MIN), y + (has_reference ? 15 : 9),
+                              MAX (svg_x (value) - svg_x (SVG_MIN), 2.0), colour);
 
       switch (row->goal.kind)
         {

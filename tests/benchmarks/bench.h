@@ -148,6 +148,9 @@ G_DECLARE_FINAL_TYPE (BenchProbe, bench_probe, BENCH, PROBE, SlProcessor)
 gint64      bench_probe_wait_first     (BenchProbe       *self,
                                         gint64            timeout_us);
 
+/* now_ns() when its setup ran, 0 before. */
+gint64      bench_probe_get_setup_time (BenchProbe       *self);
+
 /* Registers latency-sink and bench-probe in @registry. */
 void        bench_register_processors  (SlRegistry       *registry);
 
