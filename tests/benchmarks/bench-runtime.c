@@ -23,7 +23,8 @@
  *
  * P3.live_add.median  ms from asking to insert one pass-through into a
  *   running chain to the first frame through it:
- *     test-source rate=0 ! counter-sink; in SL_COMMIT_MANUAL: unlink, add a
+ *     test-source rate=0 ! counter-sink (blocking links of C frames, like the
+ *     queues); in SL_COMMIT_MANUAL: unlink, add a
  *     bench-probe (a pass-through that notes its first frame), link, link,
  *     sl_runtime_commit()
  *   against fakesrc ! queue ! fakesink sync=false where queue ! identity is
@@ -611,7 +612,8 @@ typedef struct
 } LiveAddSplit;
 
 static double
-sl_live_add_once (LiveAddSplit *split)
+sl_live_add_once (guint         capacity,
+                  LiveAddSplit *split)
 {
   const char *what = "live add";
   g_autoptr(SlRuntime) runtime = runtime_new (what);
@@ -624,7 +626,7 @@ sl_live_add_once (LiveAddSplit *split)
 
   add_node (runtime, "test-source", "src");
   add_node (runtime, "counter-sink", "sink");
-  link = add_link (runtime, "src", "sink", 0);
+  link = add_link (runtime, "src", "sink", capacity);
   runtime_start (runtime, what);
   wait_count (runtime, "sink", "count", 1000, 100, what);
   g_usleep (5000);
@@ -635,8 +637,8 @@ sl_live_add_once (LiveAddSplit *split)
   start = now_ns ();
   check (sl_runtime_unlink (runtime, link, &error), error, "streamlib live add: unlink");
   add_node (runtime, "bench-probe", "inserted");
-  in_link = add_link (runtime, "src", "inserted", 0);
-  out_link = add_link (runtime, "inserted", "sink", 0);
+  in_link = add_link (runtime, "src", "inserted", capacity);
+  out_link = add_link (runtime, "inserted", "sink", capacity);
   edited = now_ns ();
   watchdog_arm (CONTROL_TIMEOUT_S, "streamlib %s: sl_runtime_commit()", what);
   check (sl_runtime_commit (runtime, &error), error, "streamlib live add: commit");
@@ -789,13 +791,13 @@ measure_live_add (const Options *options)
   g_autofree double *after = g_new (double, reps);
 
   /* Warm-up: types, plugins, thread pools. */
-  sl_live_add_once (NULL);
+  sl_live_add_once ((guint) options->capacity, NULL);
   gst_live_add_once ();
   for (guint i = 0; i < reps; i++)
     {
       LiveAddSplit split;
 
-      sl[i] = sl_live_add_once (&split);
+      sl[i] = sl_live_add_once ((guint) options->capacity, &split);
       edit[i] = split.edit_ms;
       commit[i] = split.commit_ms;
       after[i] = split.after_ms;
