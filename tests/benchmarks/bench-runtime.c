@@ -826,6 +826,9 @@ measure_live_add (const Options *options)
 
 #define P4_PROCESSORS 100
 
+/* RSS once the chain is built, before it starts (KiB), for the details. */
+static double p4_rss_built;
+
 /* Build and start @k pass-throughs between a one-frame source and a probe;
  * returns ns from the start of the build to the first frame at the sink. */
 static gint64
@@ -840,6 +843,7 @@ sl_chain_to_first_frame (int         k,
 
   add_chain (runtime, "", "test-source", k, "bench-probe", 0, NULL);
   check (sl_runtime_set_from_string (runtime, "src", "num-frames", "1", &error), error, "num-frames");
+  p4_rss_built = rss_kib ();
   runtime_start (runtime, what);
   probe = sl_runtime_get_processor (runtime, "sink");
   first = probe != NULL ? bench_probe_wait_first (BENCH_PROBE (probe), FRAME_TIMEOUT_US) : 0;
@@ -898,6 +902,7 @@ gst_chain_to_first_frame (int          k,
   sink_pad = gst_element_get_static_pad (sink, "sink");
   gst_pad_add_probe (sink_pad, GST_PAD_PROBE_TYPE_BUFFER, gst_first_buffer, &watch, NULL);
 
+  p4_rss_built = rss_kib ();
   gst_set_state (pipeline, GST_STATE_PLAYING, what);
   deadline = g_get_monotonic_time () + FRAME_TIMEOUT_US;
   g_mutex_lock (&watch.mutex);
@@ -919,6 +924,7 @@ static int
 child_p4 (gboolean streamlib)
 {
   double rss_before, rss_after;
+  double before[4], after[4];   /* heap, stacks, other anonymous, files */
   gint64 ns;
 
   /* Warm-up: load and initialise every type the measure uses. */
@@ -939,6 +945,7 @@ child_p4 (gboolean streamlib)
       gst_object_unref (pipeline);
     }
 
+  rss_breakdown_kib (&before[0], &before[1], &before[2], &before[3]);
   rss_before = rss_kib ();
   if (streamlib)
     {
@@ -946,6 +953,7 @@ child_p4 (gboolean streamlib)
 
       ns = sl_chain_to_first_frame (P4_PROCESSORS - 2, &runtime);
       rss_after = rss_kib ();
+      rss_breakdown_kib (&after[0], &after[1], &after[2], &after[3]);
       runtime_stop (runtime, SL_STOP_IMMEDIATE, "start100");
       g_object_unref (runtime);
     }
@@ -955,11 +963,15 @@ child_p4 (gboolean streamlib)
 
       ns = gst_chain_to_first_frame (P4_PROCESSORS - 2, &pipeline);
       rss_after = rss_kib ();
+      rss_breakdown_kib (&after[0], &after[1], &after[2], &after[3]);
       gst_set_state (pipeline, GST_STATE_NULL, "start100");
       gst_object_unref (pipeline);
     }
 
-  printf ("P4 %.4f %.2f\n", ns / 1e6, (rss_after - rss_before) / P4_PROCESSORS);
+  printf ("P4 %.4f %.2f %.2f %.2f %.2f %.2f %.2f\n", ns / 1e6, (rss_after - rss_before) / P4_PROCESSORS,
+          (p4_rss_built - rss_before) / P4_PROCESSORS,
+          (after[0] - before[0]) / P4_PROCESSORS, (after[1] - before[1]) / P4_PROCESSORS,
+          (after[2] - before[2]) / P4_PROCESSORS, (after[3] - before[3]) / P4_PROCESSORS);
   fflush (stdout);
   return 0;
 }
@@ -987,26 +999,35 @@ run_child (const Options *options,
 static void
 measure_start100 (const Options *options)
 {
-  guint reps = options->quick ? 3 : 7;
+  guint reps = options->quick ? 3 : 7;  /* at most 16 */
   g_autofree double *sl_ms = g_new (double, reps);
   g_autofree double *sl_kib = g_new (double, reps);
   g_autofree double *gst_ms = g_new (double, reps);
   g_autofree double *gst_kib = g_new (double, reps);
+  double sl_built[16], gst_built[16];
 
   for (guint i = 0; i < reps; i++)
     {
       for (int s = 0; s < 2; s++)
         {
           g_autofree char *out = run_child (options, s == 0 ? "p4-streamlib" : "p4-gstreamer", NULL);
-          double ms, kib;
+          double ms, kib, built, heap, stacks, anonymous, files;
 
-          if (out == NULL || sscanf (out, "P4 %lf %lf", &ms, &kib) != 2)
+          if (out == NULL ||
+              sscanf (out, "P4 %lf %lf %lf %lf %lf %lf %lf", &ms, &kib, &built,
+                      &heap, &stacks, &anonymous, &files) != 7)
             fail ("P4 child: unexpected output “%s”", out != NULL ? out : "");
+          if (options->verbose)
+            fprintf (stderr, "  P4 %s, KiB per processor: heap %.1f, thread stacks %.1f, other anonymous "
+                     "(arenas) %.1f, files %.1f\n", s == 0 ? "streamlib" : "gstreamer",
+                     heap, stacks, anonymous, files);
           (s == 0 ? sl_ms : gst_ms)[i] = ms;
           (s == 0 ? sl_kib : gst_kib)[i] = kib;
+          (s == 0 ? sl_built : gst_built)[i] = built;
         }
-      fprintf (stderr, "  P4 run %u: streamlib %.2f ms %.1f KiB/processor   "
-               "gstreamer %.2f ms %.1f KiB/stage\n", i + 1, sl_ms[i], sl_kib[i], gst_ms[i], gst_kib[i]);
+      fprintf (stderr, "  P4 run %u: streamlib %.2f ms %.1f KiB/processor (%.1f once built)   "
+               "gstreamer %.2f ms %.1f KiB/stage (%.1f once built)\n",
+               i + 1, sl_ms[i], sl_kib[i], sl_built[i], gst_ms[i], gst_kib[i], gst_built[i]);
     }
 
   add_row (options, "P4.start100.ms", "ms", median (sl_ms, reps), median (gst_ms, reps), NAN, FALSE,

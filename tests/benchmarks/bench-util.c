@@ -173,6 +173,63 @@ rss_kib (void)
   return resident * (double) sysconf (_SC_PAGESIZE) / 1024.0;
 }
 
+/* Resident KiB by kind of mapping, from /proc/self/smaps: the main heap,
+ * thread stacks (anonymous rw mappings the size of the default stack), other
+ * anonymous memory (malloc arenas, large allocations), and file mappings. */
+void
+rss_breakdown_kib (double *heap,
+                   double *stacks,
+                   double *anonymous,
+                   double *files)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  struct rlimit limit;
+  unsigned long stack_kib = 8192;
+  enum { HEAP, STACKS, ANONYMOUS, FILES, OTHER } kind = OTHER;
+
+  *heap = *stacks = *anonymous = *files = 0;
+  if (getrlimit (RLIMIT_STACK, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+    stack_kib = (unsigned long) (limit.rlim_cur / 1024);
+  if (!g_file_get_contents ("/proc/self/smaps", &contents, NULL, NULL))
+    return;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      unsigned long start, end, kib;
+      char perms[8] = "";
+      int path = 0;
+
+      if (sscanf (lines[i], "%lx-%lx %7s %*s %*s %*s %n", &start, &end, perms, &path) >= 3 &&
+          strchr (lines[i], '-') < strchr (lines[i], ' '))
+        {
+          const char *name = path > 0 ? lines[i] + path : "";
+
+          if (strcmp (name, "[heap]") == 0)
+            kind = HEAP;
+          else if (name[0] == '/')
+            kind = FILES;
+          else if (name[0] == '\0' && (end - start) / 1024 == stack_kib)
+            kind = STACKS;
+          else if (name[0] == '\0')
+            kind = ANONYMOUS;
+          else
+            kind = OTHER;
+        }
+      else if (sscanf (lines[i], "Rss: %lu kB", &kib) == 1)
+        {
+          switch (kind)
+            {
+            case HEAP: *heap += kib; break;
+            case STACKS: *stacks += kib; break;
+            case ANONYMOUS: *anonymous += kib; break;
+            case FILES: *files += kib; break;
+            case OTHER: default: break;
+            }
+        }
+    }
+}
+
 double
 cpu_seconds (guint64 *voluntary_switches,
              guint64 *involuntary_switches)

@@ -64,6 +64,10 @@ LatencyStats latency_stats         (double       *values,
 
 /* Resident set size of this process, KiB (/proc/self/statm). */
 double      rss_kib                (void);
+void        rss_breakdown_kib      (double       *heap,
+                                    double       *stacks,
+                                    double       *anonymous,
+                                    double       *files);
 /* User + system CPU time of this process so far, seconds (getrusage). */
 double      cpu_seconds            (guint64      *voluntary_switches,
                                     guint64      *involuntary_switches);
