@@ -1163,6 +1163,8 @@ main (int   argc,
   Options options = { 0 };
   int capacity = 200;
   double seconds = 5;
+  gint64 frames = 1000000;
+  int hops = 1;
   g_autofree char *json_path = NULL;
   g_autofree char *out_dir = NULL;
   g_autofree char *child = NULL;
@@ -1181,6 +1183,8 @@ main (int   argc,
       "Run only these measures, comma-separated (P1,P2,P3,P4,P5,P7,P8)", "LIST" },
     { "child", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &child, "Internal: one measure in this process", "NAME" },
     { "seconds", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_DOUBLE, &seconds, "Internal: P8's duration", "S" },
+    { "frames", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, &frames, "Internal: frames of a child P1 run", "N" },
+    { "hops", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, &hops, "Internal: pass-throughs of a child P1 run", "K" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- streamlib against GStreamer, P1…P8");
@@ -1216,6 +1220,33 @@ main (int   argc,
         return child_p4 (FALSE);
       if (strcmp (child, "p8") == 0)
         return child_p8 (seconds);
+      /* For profiling one side alone (callgrind, strace -c, perf):
+       * --child=p1-streamlib|p1-gstreamer|spsc --frames=N --hops=K, or
+       * --child=p3-streamlib|p3-gstreamer --frames=INSERTIONS */
+      if (strcmp (child, "p3-streamlib") == 0 || strcmp (child, "p3-gstreamer") == 0)
+        {
+          g_autofree double *ms = g_new (double, MAX (frames, 1));
+
+          for (gint64 i = 0; i < MAX (frames, 1); i++)
+            ms[i] = child[3] == 's' ? sl_live_add_once ((guint) capacity, NULL) : gst_live_add_once ();
+          printf ("%s median %.3f ms over %" G_GINT64_FORMAT "\n", child, median (ms, MAX (frames, 1)),
+                  MAX (frames, 1));
+          return 0;
+        }
+      if (strcmp (child, "p1-streamlib") == 0 || strcmp (child, "p1-gstreamer") == 0 ||
+          strcmp (child, "spsc") == 0)
+        {
+          double run_seconds;
+
+          if (child[1] == 's')
+            run_seconds = spsc_run (frames, (guint) capacity, NULL);
+          else
+            run_seconds = (child[3] == 's' ? sl_throughput_run : gst_throughput_run)
+                            (hops, frames, (guint) capacity).seconds;
+          printf ("%s %.0f items/s (%" G_GINT64_FORMAT " in %.3f s)\n", child, frames / run_seconds,
+                  frames, run_seconds);
+          return 0;
+        }
       fprintf (stderr, "%s: unknown --child %s\n", BENCH_NAME, child);
       return 2;
     }
