@@ -62,6 +62,13 @@
  * FILE, or in the current directory (--out-dir to choose); the details and
  * a table with the goals on stderr.
  *
+ * --verbose prints every repetition and where the time or memory goes (P3:
+ * edit calls, commit, commit to first frame; P4: heap, thread stacks,
+ * arenas). To profile one side alone (callgrind, perf stat, strace -c):
+ *   bench-runtime --child=p1-streamlib|p1-gstreamer|spsc --frames=N --hops=K
+ *   bench-runtime --child=p2-streamlib|p2-gstreamer --frames=N --hops=K
+ *   bench-runtime --child=p3-streamlib|p3-gstreamer --frames=INSERTIONS
+ *
  * Every wait is bounded: a hang, a drop on a blocking link or a failed
  * processor ends the program with "bench-runtime: FAILED: ..." and status 1.
  */
@@ -569,7 +576,7 @@ static void
 measure_latency (const Options *options)
 {
   guint warmup = options->quick ? 100 : 300;
-  guint frames = options->quick ? 1000 : 5000;
+  guint frames = options->quick ? 2000 : 5000;
   LatencyStats sl[2], gst[2];
   static const int hops[] = { 1, 10 };
 
@@ -783,7 +790,7 @@ gst_live_add_once (void)
 static void
 measure_live_add (const Options *options)
 {
-  guint reps = options->quick ? 9 : 31;
+  guint reps = options->quick ? 15 : 31;
   g_autofree double *sl = g_new (double, reps);
   g_autofree double *gst = g_new (double, reps);
   g_autofree double *edit = g_new (double, reps);
@@ -999,7 +1006,7 @@ run_child (const Options *options,
 static void
 measure_start100 (const Options *options)
 {
-  guint reps = options->quick ? 3 : 7;  /* at most 16 */
+  guint reps = options->quick ? 5 : 9;  /* at most 16 */
   g_autofree double *sl_ms = g_new (double, reps);
   g_autofree double *sl_kib = g_new (double, reps);
   g_autofree double *gst_ms = g_new (double, reps);
@@ -1222,7 +1229,36 @@ main (int   argc,
         return child_p8 (seconds);
       /* For profiling one side alone (callgrind, strace -c, perf):
        * --child=p1-streamlib|p1-gstreamer|spsc --frames=N --hops=K, or
+       * --child=p2-streamlib|p2-gstreamer --frames=N --hops=K, or
        * --child=p3-streamlib|p3-gstreamer --frames=INSERTIONS */
+      if (strcmp (child, "p2-streamlib") == 0 || strcmp (child, "p2-gstreamer") == 0)
+        {
+          g_autofree double *us = g_new (double, MAX (frames, 1));
+          LatencyStats stats;
+
+          if (child[3] == 's')
+            {
+              SlLatency sl;
+
+              sl_latency_open (&sl, hops, (guint) MAX (frames, 1));
+              for (gint64 i = 0; i < MAX (frames, 1); i++)
+                us[i] = sl_latency_frame (&sl);
+              sl_latency_close (&sl);
+            }
+          else
+            {
+              GstLatency gst;
+
+              gst_latency_open (&gst, hops);
+              for (gint64 i = 0; i < MAX (frames, 1); i++)
+                us[i] = gst_latency_frame (&gst);
+              gst_latency_close (&gst);
+            }
+          stats = latency_stats (us, (guint) MAX (frames, 1));
+          printf ("%s n%d median %.1f p99 %.1f us over %" G_GINT64_FORMAT " frames\n", child, hops,
+                  stats.median, stats.p99, MAX (frames, 1));
+          return 0;
+        }
       if (strcmp (child, "p3-streamlib") == 0 || strcmp (child, "p3-gstreamer") == 0)
         {
           g_autofree double *ms = g_new (double, MAX (frames, 1));
