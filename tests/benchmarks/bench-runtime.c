@@ -363,6 +363,7 @@ typedef struct
   SlProcessor      *sink_processor;
   BenchLatencySink *sink;
   GstCaps          *caps;
+  guint             push_sample;   /* app-source's action signal, looked up once */
   guint             sent;
 } SlLatency;
 
@@ -385,6 +386,9 @@ sl_latency_open (SlLatency *self,
       !BENCH_IS_LATENCY_SINK (self->sink_processor))
     fail ("streamlib %s: no running app-source or latency-sink after start", self->what);
   self->sink = BENCH_LATENCY_SINK (self->sink_processor);
+  self->push_sample = g_signal_lookup ("push-sample", G_OBJECT_TYPE (self->source));
+  if (self->push_sample == 0)
+    fail ("streamlib %s: app-source has no push-sample signal", self->what);
   bench_latency_sink_prepare (self->sink, total);
 }
 
@@ -402,7 +406,7 @@ sl_latency_frame (SlLatency *self)
   GST_BUFFER_OFFSET (buffer) = index;
   sample = gst_sample_new (buffer, self->caps, NULL, NULL);
   GST_BUFFER_PTS (buffer) = (GstClockTime) now_ns ();
-  g_signal_emit_by_name (self->source, "push-sample", sample);
+  g_signal_emit (self->source, self->push_sample, 0, sample);
 
   received = bench_latency_sink_wait (self->sink, index + 1, FRAME_TIMEOUT_US);
   if (received < index + 1)
