@@ -165,6 +165,8 @@ format_value (char   *buffer,
     g_snprintf (buffer, size, "%.0f", value);
   else if (fabs (value) >= 10)
     g_snprintf (buffer, size, "%.1f", value);
+  else if (value != 0 && fabs (value) < 0.01)
+    g_snprintf (buffer, size, "%.2g", value);
   else
     g_snprintf (buffer, size, "%.3f", value);
 }
