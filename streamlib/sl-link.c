@@ -151,7 +151,8 @@ sl_link_push (SlLink        *link,
                 atomic_store (&runner->blocked, 1);
                 runner->host->gate_passed (runner->host_data);
               }
-            sl_waker_wait (link->space_waker, sl_link_has_room, link, -1);
+            sl_waker_wait (link->space_waker, sl_link_has_room, link, -1,
+                           runner != NULL ? runner->spin_budget : NULL);
             if (runner != NULL)
               atomic_store (&runner->blocked, 0);
           }

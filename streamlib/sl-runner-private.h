@@ -51,6 +51,7 @@ struct _SlRunner
   const SlRunnerHost *host;
   gpointer         host_data;
   SlRuntime       *runtime;
+  SlSpinBudget    *spin_budget;     /* the runtime's */
 
   /* Construction properties, consumed on the runner's thread. */
   GPtrArray       *initial_names;
@@ -86,6 +87,7 @@ struct _SlRunner
 };
 
 SlRunner         *sl_runner_new            (SlRuntime          *runtime,
+                                            SlSpinBudget       *spin_budget,
                                             const SlRunnerHost *host,
                                             gpointer            host_data,
                                             const char         *id,

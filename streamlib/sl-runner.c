@@ -544,7 +544,8 @@ sl_runner_thread (gpointer data)
       if (next == SL_ITERATE_EXIT)
         break;
       if (next == SL_ITERATE_WAIT)
-        sl_waker_wait (runner->waker, sl_runner_has_work, runner, wait_until);
+        sl_waker_wait (runner->waker, sl_runner_has_work, runner, wait_until,
+                       runner->spin_budget);
     }
 
   sl_runner_finish_exit (runner);
@@ -611,6 +612,7 @@ static GSourceFuncs sl_runner_source_funcs = {
 
 SlRunner *
 sl_runner_new (SlRuntime          *runtime,
+               SlSpinBudget       *spin_budget,
                const SlRunnerHost *host,
                gpointer            host_data,
                const char         *id,
@@ -625,6 +627,7 @@ sl_runner_new (SlRuntime          *runtime,
 
   sl_ref_count_init (&runner->refcount);
   runner->runtime = runtime;
+  runner->spin_budget = spin_budget;
   runner->host = host;
   runner->host_data = host_data;
   runner->id = g_strdup (id);

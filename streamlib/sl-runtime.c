@@ -123,6 +123,8 @@ struct _SlRuntime
 
   GMutex          gate_mutex;
   GCond           gate_cond;
+
+  SlSpinBudget    spin_budget;
 };
 
 G_DEFINE_FINAL_TYPE (SlRuntime, sl_runtime, G_TYPE_OBJECT)
@@ -526,7 +528,7 @@ sl_runtime_apply_delta_locked (SlRuntime *self,
       while (g_hash_table_iter_next (&iter, &key, &value))
         g_hash_table_insert (actual->applied, g_strdup (key), gvalue_dup (value));
 
-      actual->runner = sl_runner_new (self, &sl_runtime_runner_host, self, node->id,
+      actual->runner = sl_runner_new (self, &self->spin_budget, &sl_runtime_runner_host, self, node->id,
                                       node->type, node->properties, self->context);
       if (paused)
         sl_runner_set_paused (actual->runner, TRUE);
@@ -978,6 +980,7 @@ sl_runtime_init (SlRuntime *self)
   g_mutex_init (&self->gate_mutex);
   g_cond_init (&self->gate_cond);
   g_queue_init (&self->emissions);
+  sl_spin_budget_init (&self->spin_budget);
   self->actual = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, sl_actual_free);
   self->wired = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, sl_wired_free);
   self->retiring = g_ptr_array_new_with_free_func ((GDestroyNotify) sl_runner_unref);

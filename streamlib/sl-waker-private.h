@@ -41,12 +41,26 @@ void      sl_waker_wake       (SlWaker *waker);
 
 typedef gboolean (*SlWakerCheck) (gpointer user_data);
 
+/* How many threads of one runtime may yield-wait at once. Yielding before a
+ * sleep saves a wake-up when the other end is about to deliver, but when
+ * more threads yield than there are cores they only hand the CPU to each
+ * other while the thread carrying the frame waits. */
+typedef struct
+{
+  atomic_int active;
+  int        limit;
+} SlSpinBudget;
+
+void      sl_spin_budget_init (SlSpinBudget *budget);
+
 /* Sleeps until woken, @check returns TRUE, or @end_time (monotonic µs, or
- * -1 for none) passes. */
+ * -1 for none) passes. With a @budget that has room, yields a few times
+ * first. */
 void      sl_waker_wait       (SlWaker      *waker,
                                SlWakerCheck  check,
                                gpointer      user_data,
-                               gint64        end_time);
+                               gint64        end_time,
+                               SlSpinBudget *budget);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SlWaker, sl_waker_unref)
 
