@@ -386,6 +386,38 @@ test_main_context_source (void)
   assert_all_on_thread ("jsrc", g_thread_self (), 3);
 }
 
+/* A block link between two main-context processors: the producer must not
+ * hold the main thread while the consumer, which needs the main thread,
+ * cannot run. The watchdog fails the test on a deadlock. */
+static void
+test_main_context_block_link (void)
+{
+  g_autoptr(SlRuntime) runtime = new_runtime ();
+
+  g_free (test_add (runtime, "app-source", "app"));
+  g_free (test_add (runtime, "probe-main", "js-filter"));
+  g_free (test_add (runtime, "probe-main", "gtk-sink"));
+  g_free (test_link (runtime, "app", "js-filter"));
+  g_free (test_link (runtime, "js-filter", "gtk-sink"));
+  test_configure (runtime, "app.out->js-filter.in", 16, SL_OVERFLOW_BLOCK);
+  test_configure (runtime, "js-filter.out->gtk-sink.in", 1, SL_OVERFLOW_BLOCK);
+  test_start (runtime);
+  test_wait_processor_state (runtime, "gtk-sink", SL_PROCESSOR_STATE_RUNNING);
+
+  test_push_samples (runtime, "app", 0, 10);
+  test_watchdog_arm ("frames between two main-context processors");
+  test_wait_int64 (runtime, "gtk-sink", "count", 10);
+  test_watchdog_disarm ();
+
+  test_stop (runtime, SL_STOP_DRAIN);
+  {
+    g_autoptr(SlLinkStats) stats = test_link_stats (runtime, "js-filter.out->gtk-sink.in");
+
+    g_assert_cmpuint (sl_link_stats_get_popped (stats), ==, 10);
+    g_assert_cmpuint (sl_link_stats_get_dropped (stats), ==, 0);
+  }
+}
+
 /* ---- thread names --------------------------------------------------------- */
 
 static GHashTable *
@@ -467,6 +499,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/runtime/modes/main-context/affinity", test_main_context_affinity);
   g_test_add_func ("/runtime/modes/main-context/add-remove", test_main_context_add_remove);
   g_test_add_func ("/runtime/modes/main-context/source", test_main_context_source);
+  g_test_add_func ("/runtime/modes/main-context/block-link", test_main_context_block_link);
   g_test_add_func ("/runtime/modes/thread-names", test_thread_names);
 
   return g_test_run ();

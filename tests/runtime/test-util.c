@@ -155,32 +155,39 @@ test_iterate_for (gint64 duration_us)
   test_wait_for (deadline_passed, &data, "a fixed delay");
 }
 
-/* Watchdog */
+/* Watchdog: one thread, armed with a deadline that test_watchdog_kick()
+ * pushes back. */
 
 static pthread_mutex_t watchdog_mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t watchdog_cond = PTHREAD_COND_INITIALIZER;
-static gboolean watchdog_armed;
-static guint watchdog_generation;
+static guint watchdog_armed;    /* nesting depth */
+static gint64 watchdog_deadline;
 static char *watchdog_what;
+static GThread *watchdog;
 
 static gpointer
 watchdog_thread (gpointer data)
 {
-  guint generation = GPOINTER_TO_UINT (data);
-  struct timespec deadline;
-
-  clock_gettime (CLOCK_REALTIME, &deadline);
-  deadline.tv_sec += TEST_TIMEOUT_US / G_USEC_PER_SEC;
-
   pthread_mutex_lock (&watchdog_mutex);
-  while (watchdog_armed && watchdog_generation == generation)
+  for (;;)
     {
-      if (pthread_cond_timedwait (&watchdog_cond, &watchdog_mutex, &deadline) != 0 &&
-          watchdog_armed && watchdog_generation == generation)
+      struct timespec tick;
+
+      if (watchdog_armed && g_get_monotonic_time () > watchdog_deadline)
         {
           g_printerr ("Watchdog: timed out waiting for %s (deadlock?)\n", watchdog_what);
           abort ();
         }
+
+      /* Look again every 100 ms at most. */
+      clock_gettime (CLOCK_REALTIME, &tick);
+      tick.tv_nsec += 100 * 1000 * 1000;
+      if (tick.tv_nsec >= 1000 * 1000 * 1000)
+        {
+          tick.tv_sec++;
+          tick.tv_nsec -= 1000 * 1000 * 1000;
+        }
+      pthread_cond_timedwait (&watchdog_cond, &watchdog_mutex, &tick);
     }
   pthread_mutex_unlock (&watchdog_mutex);
   return NULL;
@@ -189,26 +196,31 @@ watchdog_thread (gpointer data)
 void
 test_watchdog_arm (const char *what)
 {
-  GThread *thread;
-  guint generation;
-
   pthread_mutex_lock (&watchdog_mutex);
-  g_assert_false (watchdog_armed);
-  watchdog_armed = TRUE;
-  generation = ++watchdog_generation;
+  watchdog_armed++;
+  watchdog_deadline = g_get_monotonic_time () + TEST_TIMEOUT_US;
   g_free (watchdog_what);
   watchdog_what = g_strdup (what);
+  if (watchdog == NULL)
+    watchdog = g_thread_new ("test-watchdog", watchdog_thread, NULL);
   pthread_mutex_unlock (&watchdog_mutex);
+}
 
-  thread = g_thread_new ("test-watchdog", watchdog_thread, GUINT_TO_POINTER (generation));
-  g_thread_unref (thread);
+void
+test_watchdog_kick (void)
+{
+  pthread_mutex_lock (&watchdog_mutex);
+  watchdog_deadline = g_get_monotonic_time () + TEST_TIMEOUT_US;
+  pthread_mutex_unlock (&watchdog_mutex);
 }
 
 void
 test_watchdog_disarm (void)
 {
   pthread_mutex_lock (&watchdog_mutex);
-  watchdog_armed = FALSE;
+  g_assert_cmpuint (watchdog_armed, >, 0);
+  watchdog_armed--;
+  watchdog_deadline = g_get_monotonic_time () + TEST_TIMEOUT_US;
   pthread_cond_broadcast (&watchdog_cond);
   pthread_mutex_unlock (&watchdog_mutex);
 }

@@ -43,8 +43,11 @@ gboolean     test_under_sanitizer   (void);
 void         test_iterate_for       (gint64         duration_us);
 
 /* Aborts the process (so the test fails instead of hanging) unless
- * test_watchdog_disarm() is called within TEST_TIMEOUT_US. Not nested. */
+ * test_watchdog_disarm() is called within TEST_TIMEOUT_US. Nests: the
+ * innermost arm or kick sets the deadline. */
 void         test_watchdog_arm      (const char    *what);
+/* Gives an armed watchdog another TEST_TIMEOUT_US. */
+void         test_watchdog_kick     (void);
 void         test_watchdog_disarm   (void);
 
 /* sl_runtime_stop / pause from the test's thread, under a watchdog. */
