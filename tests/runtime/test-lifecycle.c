@@ -14,6 +14,15 @@ new_runtime (void)
   return runtime;
 }
 
+/* After the runtime has initialised GStreamer. */
+static GstSample *
+new_sample (void)
+{
+  g_autoptr(GstBuffer) buffer = gst_buffer_new ();
+
+  return gst_sample_new (buffer, NULL, NULL, NULL);
+}
+
 /* The application keeps a processor it got from sl_runtime_get_processor()
  * after the run ended and the runtime is gone: the instance no longer
  * belongs to a runtime, and using it (an app-source's push-sample) must not
@@ -24,11 +33,11 @@ test_processor_outlives_runtime (void)
   SlRuntime *runtime;
   g_autoptr(SlProcessor) source = NULL;
   g_autoptr(SlProcessor) sink = NULL;
-  g_autoptr(GstBuffer) buffer = gst_buffer_new ();
-  g_autoptr(GstSample) sample = gst_sample_new (buffer, NULL, NULL, NULL);
+  g_autoptr(GstSample) sample = NULL;
 
   test_recorder_reset ();
   runtime = new_runtime ();
+  sample = new_sample ();
   g_free (test_add (runtime, "app-source", "src"));
   g_free (test_add (runtime, "probe-sink", "sink"));
   g_free (test_link (runtime, "src", "sink"));
@@ -44,15 +53,15 @@ test_processor_outlives_runtime (void)
   test_stop (runtime, SL_STOP_DRAIN);
   g_object_unref (runtime);
 
-  /* Run by no runtime any more. */
-  g_assert_null (sl_processor_get_runtime (source));
-  g_assert_null (sl_processor_get_runtime (sink));
   /* An application thread may still push: nothing happens, nothing
    * crashes (under ASan: no use after free of the runner). */
   g_signal_emit_by_name (source, "push-sample", sample);
   g_signal_emit_by_name (source, "end-of-stream");
   sl_processor_schedule (source);
   sl_processor_set_interval (source, 1000);
+  /* Run by no runtime any more. */
+  g_assert_null (sl_processor_get_runtime (source));
+  g_assert_null (sl_processor_get_runtime (sink));
 }
 
 /* Same, with a stop that leaves the runtime alive: the next start makes
@@ -63,11 +72,11 @@ test_processor_outlives_run (void)
   g_autoptr(SlRuntime) runtime = NULL;
   g_autoptr(SlProcessor) first = NULL;
   g_autoptr(SlProcessor) second = NULL;
-  g_autoptr(GstBuffer) buffer = gst_buffer_new ();
-  g_autoptr(GstSample) sample = gst_sample_new (buffer, NULL, NULL, NULL);
+  g_autoptr(GstSample) sample = NULL;
 
   test_recorder_reset ();
   runtime = new_runtime ();
+  sample = new_sample ();
   g_free (test_add (runtime, "app-source", "src"));
   test_start (runtime);
   first = sl_runtime_get_processor (runtime, "src");
@@ -77,8 +86,8 @@ test_processor_outlives_run (void)
   /* The runner that ran `first` is gone with the run. */
   test_start (runtime);
   test_stop (runtime, SL_STOP_DRAIN);
-  g_assert_null (sl_processor_get_runtime (first));
   g_signal_emit_by_name (first, "push-sample", sample);
+  g_assert_null (sl_processor_get_runtime (first));
 
   test_start (runtime);
   second = sl_runtime_get_processor (runtime, "src");

@@ -405,6 +405,15 @@ test_main_context_block_link (void)
   test_wait_processor_state (runtime, "gtk-sink", SL_PROCESSOR_STATE_RUNNING);
 
   test_push_samples (runtime, "app", 0, 10);
+  {
+    /* Queue all ten in front of js-filter before it runs: wait iterating
+     * another context than the runtime's. */
+    g_autoptr(GMainContext) other = g_main_context_new ();
+
+    g_main_context_push_thread_default (other);
+    test_wait_pushed (runtime, "app.out->js-filter.in", 10);
+    g_main_context_pop_thread_default (other);
+  }
   test_watchdog_arm ("frames between two main-context processors");
   test_wait_int64 (runtime, "gtk-sink", "count", 10);
   test_watchdog_disarm ();
