@@ -512,6 +512,99 @@ test_relink_after_eos (void)
   test_stop (runtime, SL_STOP_DRAIN);
 }
 
+/* Loading a whole graph into a running runtime applies only the difference:
+ * processors that keep their id and factory keep their instance. */
+static void
+test_load_while_running (void)
+{
+  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlGraph) next = NULL;
+  g_autoptr(SlProcessor) keep_before = NULL;
+  g_autoptr(SlProcessor) keep_after = NULL;
+  g_autoptr(SlProcessor) swap = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  gint64 keep;
+
+  g_free (test_add (runtime, "test-source", "src"));
+  test_set (runtime, "src", "rate", "1000");
+  g_free (test_add (runtime, "probe-sink", "keep"));
+  g_free (test_add (runtime, "probe-sink", "gone"));
+  g_free (test_add (runtime, "probe-sink", "swap"));
+  g_free (test_link (runtime, "src", "keep"));
+  g_free (test_link (runtime, "src", "gone"));
+  g_free (test_link (runtime, "src", "swap"));
+  test_start (runtime);
+  test_wait_int64 (runtime, "keep", "count", 5);
+  test_wait_int64 (runtime, "swap", "count", 5);
+  keep_before = sl_runtime_get_processor (runtime, "keep");
+
+  next = sl_runtime_get_graph (runtime);
+  g_assert_true (sl_graph_remove_node (next, "gone", &error));
+  g_assert_true (sl_graph_remove_node (next, "swap", &error));
+  g_assert_nonnull (sl_graph_add_node (next, "counter-sink", "swap", &error));
+  g_assert_nonnull (sl_graph_add_node (next, "probe-sink", "fresh", &error));
+  g_assert_nonnull (sl_graph_link (next, "src", "fresh", &error));
+  g_assert_nonnull (sl_graph_link (next, "src", "swap", &error));
+  g_assert_no_error (error);
+  json = sl_graph_to_json (next);
+
+  keep = test_get_int64 (runtime, "keep", "count");
+  g_assert_true (sl_runtime_load_from_data (runtime, json, -1, &error));
+  g_assert_no_error (error);
+
+  test_wait_processor_state (runtime, "gone", SL_PROCESSOR_STATE_NONE);
+  test_wait_recorded ("gone", "teardown in=unlinked out=0");
+  test_wait_recorded ("swap", "teardown in=unlinked out=0");
+  test_wait_int64 (runtime, "fresh", "count", 5);
+  test_wait_int64 (runtime, "keep", "count", keep + 5);
+  keep_after = sl_runtime_get_processor (runtime, "keep");
+  g_assert_true (keep_after == keep_before);
+  g_assert_false (test_recorder_has ("keep", "teardown"));
+  swap = sl_runtime_get_processor (runtime, "swap");
+  g_assert_nonnull (swap);
+  g_assert_cmpstr (G_OBJECT_TYPE_NAME (swap), ==, "SlCounterSink");
+  test_wait_int64 (runtime, "swap", "count", 5);
+
+  /* Bad JSON changes nothing. */
+  g_assert_false (sl_runtime_load_from_data (runtime, "{ not json", -1, &error));
+  g_assert_error (error, SL_ERROR, SL_ERROR_PARSE);
+  g_clear_error (&error);
+  test_wait_int64 (runtime, "fresh", "count", test_get_int64 (runtime, "fresh", "count") + 5);
+  g_assert_cmpint (sl_runtime_get_processor_state (runtime, "fresh"), ==, SL_PROCESSOR_STATE_RUNNING);
+
+  g_clear_object (&keep_before);
+  g_clear_object (&keep_after);
+  g_clear_object (&swap);
+  test_stop (runtime, SL_STOP_DRAIN);
+  test_assert_invariant (runtime, "src.out->keep.in");
+  test_assert_invariant (runtime, "src.out->fresh.in");
+  test_assert_invariant (runtime, "src.out->swap.in");
+}
+
+/* A main-context processor added to a running runtime can be looked up at
+ * once, like any other. */
+static void
+test_get_main_context_processor (void)
+{
+  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlProcessor) thread_one = NULL;
+  g_autoptr(SlProcessor) main_one = NULL;
+
+  g_free (test_add (runtime, "test-source", "src"));
+  test_set (runtime, "src", "rate", "1000");
+  test_start (runtime);
+  g_free (test_add (runtime, "probe-sink", "t"));
+  g_free (test_add (runtime, "probe-main", "m"));
+  thread_one = sl_runtime_get_processor (runtime, "t");
+  main_one = sl_runtime_get_processor (runtime, "m");
+  g_assert_nonnull (thread_one);
+  g_assert_nonnull (main_one);
+  g_clear_object (&thread_one);
+  g_clear_object (&main_one);
+  test_stop (runtime, SL_STOP_DRAIN);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -532,6 +625,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/runtime/delta/remove-middle", test_remove_middle);
   g_test_add_func ("/runtime/delta/edit-while-spawning", test_edit_while_spawning);
   g_test_add_func ("/runtime/delta/relink-after-eos", test_relink_after_eos);
+  g_test_add_func ("/runtime/delta/load-while-running", test_load_while_running);
+  g_test_add_func ("/runtime/delta/get-main-context-processor", test_get_main_context_processor);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/runtime/delta/edits/%s/%s",

@@ -334,6 +334,73 @@ test_stats_across_runs (void)
     }
 }
 
+/* A producer blocked on a full block link is released when the link goes
+ * away, when its consumer goes away, or when the link is reconfigured. */
+typedef enum {
+  RELEASE_UNLINK,
+  RELEASE_REMOVE_CONSUMER,
+  RELEASE_GROW,
+  RELEASE_DROP_POLICY,
+} Release;
+
+static void
+test_release_blocked_producer (gconstpointer data)
+{
+  Release release = GPOINTER_TO_INT (data);
+  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(GError) error = NULL;
+  const char *link = "src.out->sink.in";
+  gint64 produced;
+
+  test_gate_close ("sink");
+  g_free (test_add (runtime, "probe-source", "src"));
+  g_free (test_add (runtime, "probe-sink", "sink"));
+  test_set (runtime, "sink", "latch", "true");
+  g_free (test_link (runtime, "src", "sink"));
+  test_configure (runtime, link, 2, SL_OVERFLOW_BLOCK);
+  test_start (runtime);
+  test_wait_pushed (runtime, link, 3);
+  produced = test_get_int64 (runtime, "src", "produced");
+  test_iterate_for (20 * 1000);
+  /* Stuck in its third push. */
+  g_assert_cmpint (test_get_int64 (runtime, "src", "produced"), ==, produced);
+
+  switch (release)
+    {
+    case RELEASE_UNLINK:
+      g_assert_true (sl_runtime_unlink (runtime, link, &error));
+      break;
+    case RELEASE_REMOVE_CONSUMER:
+      g_assert_true (sl_runtime_remove (runtime, "sink", &error));
+      test_gate_open ("sink");
+      break;
+    case RELEASE_GROW:
+      test_configure (runtime, link, 100, SL_OVERFLOW_BLOCK);
+      break;
+    case RELEASE_DROP_POLICY:
+      test_configure (runtime, link, 2, SL_OVERFLOW_DROP_OLDEST);
+      break;
+    }
+  g_assert_no_error (error);
+
+  test_wait_int64 (runtime, "src", "produced", produced + 50);
+  /* Released by the change, not by the sink giving up on its gate. */
+  if (release != RELEASE_REMOVE_CONSUMER)
+    g_assert_cmpint (sl_runtime_get_processor_state (runtime, "sink"), !=, SL_PROCESSOR_STATE_FAILED);
+  if (release == RELEASE_GROW)
+    {
+      /* Only as far as the new capacity. */
+      test_wait_pushed (runtime, link, 100 + 3);
+      produced = test_get_int64 (runtime, "src", "produced");
+      test_iterate_for (20 * 1000);
+      g_assert_cmpint (test_get_int64 (runtime, "src", "produced"), ==, produced);
+    }
+  test_gate_open ("sink");
+  test_stop (runtime, SL_STOP_DRAIN);
+  if (release == RELEASE_GROW || release == RELEASE_DROP_POLICY)
+    test_assert_invariant (runtime, link);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -354,6 +421,14 @@ main (int argc, char *argv[])
   g_test_add_func ("/runtime/links/drain/lossy-chain", test_drain_lossy_chain);
   g_test_add_func ("/runtime/links/stop-immediate-invariant", test_stop_immediate_invariant);
   g_test_add_func ("/runtime/links/stats-across-runs", test_stats_across_runs);
+  g_test_add_data_func ("/runtime/links/blocked-producer/unlink", GINT_TO_POINTER (RELEASE_UNLINK),
+                        test_release_blocked_producer);
+  g_test_add_data_func ("/runtime/links/blocked-producer/remove-consumer",
+                        GINT_TO_POINTER (RELEASE_REMOVE_CONSUMER), test_release_blocked_producer);
+  g_test_add_data_func ("/runtime/links/blocked-producer/grow", GINT_TO_POINTER (RELEASE_GROW),
+                        test_release_blocked_producer);
+  g_test_add_data_func ("/runtime/links/blocked-producer/drop-policy",
+                        GINT_TO_POINTER (RELEASE_DROP_POLICY), test_release_blocked_producer);
 
   return g_test_run ();
 }
