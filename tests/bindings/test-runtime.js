@@ -145,7 +145,7 @@ function testJsExceptionFailsOnlyThatProcessor() {
     waitFor(() => events.some(e => e[0] === 'error'), 'the error signal');
     const [, id, error] = events.find(e => e[0] === 'error');
     assert(id === 'broken', `error from ${id}`);
-    assert(error.message.includes('broken'), error.message);
+    assert(error.message.includes('broken on purpose'), error.message);
     assert(runtime.get_processor_state('broken') === Streamlib.ProcessorState.FAILED, 'failed state');
 
     const before = count(runtime, 'sink');

@@ -159,7 +159,8 @@ class TestRuntime(unittest.TestCase):
         wait_for(lambda: any(e[0] == 'error' for e in self.events), 'the error signal')
         node, error = next(e[2] for e in self.events if e[0] == 'error')
         self.assertEqual(node, 'broken')
-        self.assertIn('broken', error.message)
+        # The message carries the Python exception (streamlib's override).
+        self.assertIn('ValueError: broken on purpose', error.message)
         self.assertEqual(runtime.get_processor_state('broken'), Streamlib.ProcessorState.FAILED)
 
         # The rest keeps running.
