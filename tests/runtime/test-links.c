@@ -334,6 +334,40 @@ test_stats_across_runs (void)
     }
 }
 
+/* Ports are never empty: an output without a link drops into a plug that
+ * counts, and a link added later gets the frames that follow. */
+static void
+test_unlinked_plug (void)
+{
+  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlProcessor) source = NULL;
+  SlOutputPort *out;
+  guint64 drops;
+
+  g_free (test_add (runtime, "probe-source", "src"));
+  g_free (test_add (runtime, "probe-sink", "sink"));
+  test_start (runtime);
+  test_wait_int64 (runtime, "src", "produced", 100);
+  source = sl_runtime_get_processor (runtime, "src");
+  out = sl_processor_get_output_port (source, "out");
+  g_assert_cmpuint (sl_output_port_get_unlinked_drops (out), >=, 99);
+
+  g_free (test_link (runtime, "src", "sink"));
+  test_wait_int64 (runtime, "sink", "count", 100);
+  drops = sl_output_port_get_unlinked_drops (out);
+  test_wait_int64 (runtime, "sink", "count", test_get_int64 (runtime, "sink", "count") + 100);
+  g_assert_cmpuint (sl_output_port_get_unlinked_drops (out), ==, drops);
+
+  test_stop (runtime, SL_STOP_DRAIN);
+  {
+    g_autoptr(SlLinkStats) stats = test_link_stats (runtime, "src.out->sink.in");
+    gint64 produced = 0;
+
+    g_object_get (source, "produced", &produced, NULL);
+    g_assert_cmpuint (sl_link_stats_get_pushed (stats) + drops, ==, (guint64) produced);
+  }
+}
+
 /* A producer blocked on a full block link is released when the link goes
  * away, when its consumer goes away, or when the link is reconfigured. */
 typedef enum {
@@ -421,6 +455,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/runtime/links/drain/lossy-chain", test_drain_lossy_chain);
   g_test_add_func ("/runtime/links/stop-immediate-invariant", test_stop_immediate_invariant);
   g_test_add_func ("/runtime/links/stats-across-runs", test_stats_across_runs);
+  g_test_add_func ("/runtime/links/unlinked-plug", test_unlinked_plug);
   g_test_add_data_func ("/runtime/links/blocked-producer/unlink", GINT_TO_POINTER (RELEASE_UNLINK),
                         test_release_blocked_producer);
   g_test_add_data_func ("/runtime/links/blocked-producer/remove-consumer",

@@ -454,6 +454,114 @@ test_signals_worker_context (void)
     g_assert_true (((TestEvent *) g_ptr_array_index (events, i))->thread != g_thread_self ());
 }
 
+/* ---- eos ------------------------------------------------------------------ */
+
+typedef struct
+{
+  guint    count;
+  gboolean wrong_thread;
+  gint64   sink_count;   /* the sink's count when eos came */
+  SlRuntime *runtime;
+} EosWatch;
+
+static void
+on_eos (SlRuntime *runtime,
+        EosWatch  *watch)
+{
+  if (g_thread_self () != g_object_get_data (G_OBJECT (runtime), "test-thread"))
+    watch->wrong_thread = TRUE;
+  watch->count++;
+  watch->sink_count = test_get_int64 (runtime, "sink", "count");
+}
+
+static gboolean
+eos_seen (gpointer data)
+{
+  return ((EosWatch *) data)->count > 0;
+}
+
+/* Sources that finish: eos once per run, after everything went through, on
+ * the main thread; the drain that follows is immediate. */
+static void
+test_eos (void)
+{
+  g_autoptr(SlRuntime) runtime = test_runtime_new ();
+  EosWatch watch = { 0 };
+
+  test_recorder_reset ();
+  test_register_processors (runtime);
+  g_object_set_data (G_OBJECT (runtime), "test-thread", g_thread_self ());
+  g_signal_connect (runtime, "eos", G_CALLBACK (on_eos), &watch);
+  g_free (test_add (runtime, "test-source", "src"));
+  test_set (runtime, "src", "num-frames", "100");
+  g_free (test_add (runtime, "app-source", "app"));
+  g_free (test_add (runtime, "probe", "mid"));
+  g_free (test_add (runtime, "probe-main", "ui"));
+  g_free (test_add (runtime, "probe-sink", "sink"));
+  g_free (test_add (runtime, "probe-sink", "app-sink"));
+  g_free (test_link (runtime, "src", "mid"));
+  g_free (test_link (runtime, "mid", "ui"));
+  g_free (test_link (runtime, "ui", "sink"));
+  g_free (test_link (runtime, "app", "app-sink"));
+  test_configure (runtime, "src.out->mid.in", 8, SL_OVERFLOW_BLOCK);
+  test_configure (runtime, "mid.out->ui.in", 8, SL_OVERFLOW_BLOCK);
+  test_configure (runtime, "ui.out->sink.in", 8, SL_OVERFLOW_BLOCK);
+
+  for (guint run = 0; run < 2; run++)
+    {
+      watch.count = 0;
+      test_recorder_reset ();
+      test_start (runtime);
+      test_push_samples (runtime, "app", 0, 5);
+      test_wait_int64 (runtime, "sink", "count", 100);
+      /* The app source has not ended: no eos yet. */
+      test_iterate_for (20 * 1000);
+      g_assert_cmpuint (watch.count, ==, 0);
+
+      test_end_of_stream (runtime, "app");
+      test_wait_for (eos_seen, &watch, "eos");
+      test_iterate_for (10 * 1000);
+      g_assert_cmpuint (watch.count, ==, 1);
+      g_assert_false (watch.wrong_thread);
+      g_assert_cmpint (watch.sink_count, ==, 100);
+      g_assert_cmpint (test_get_int64 (runtime, "app-sink", "count"), ==, 5);
+      g_assert_cmpint (sl_runtime_get_state (runtime), ==, SL_RUNTIME_STATE_RUNNING);
+
+      test_stop (runtime, SL_STOP_DRAIN);
+      g_assert_cmpuint (watch.count, ==, 1);
+    }
+}
+
+/* No eos while an unbounded source runs, nor when the runtime is stopped
+ * by the application. */
+static void
+test_no_eos (void)
+{
+  g_autoptr(SlRuntime) runtime = test_runtime_new ();
+  EosWatch watch = { 0 };
+
+  test_recorder_reset ();
+  test_register_processors (runtime);
+  g_object_set_data (G_OBJECT (runtime), "test-thread", g_thread_self ());
+  g_signal_connect (runtime, "eos", G_CALLBACK (on_eos), &watch);
+  g_free (test_add (runtime, "test-source", "src"));
+  test_set (runtime, "src", "num-frames", "10");
+  g_free (test_add (runtime, "test-source", "live"));
+  test_set (runtime, "live", "rate", "1000");
+  g_free (test_add (runtime, "probe-sink", "sink"));
+  g_free (test_add (runtime, "probe-sink", "live-sink"));
+  g_free (test_link (runtime, "src", "sink"));
+  g_free (test_link (runtime, "live", "live-sink"));
+  test_configure (runtime, "src.out->sink.in", 4, SL_OVERFLOW_BLOCK);
+  test_start (runtime);
+  test_wait_int64 (runtime, "sink", "count", 10);
+  test_wait_int64 (runtime, "live-sink", "count", 20);
+  test_iterate_for (20 * 1000);
+  test_stop (runtime, SL_STOP_DRAIN);
+  test_iterate_for (10 * 1000);
+  g_assert_cmpuint (watch.count, ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -463,6 +571,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/runtime/signals/failure", test_signals_failure);
   g_test_add_func ("/runtime/signals/from-other-thread", test_signals_from_other_thread);
   g_test_add_func ("/runtime/signals/worker-context", test_signals_worker_context);
+  g_test_add_func ("/runtime/signals/eos", test_eos);
+  g_test_add_func ("/runtime/signals/no-eos", test_no_eos);
 
   return g_test_run ();
 }
