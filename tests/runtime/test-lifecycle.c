@@ -54,11 +54,14 @@ test_processor_outlives_runtime (void)
   g_object_unref (runtime);
 
   /* An application thread may still push: nothing happens, nothing
-   * crashes (under ASan: no use after free of the runner). */
+   * crashes (under ASan: no use after free of the runner), nothing hangs
+   * (a freed runner's waker can block for ever). */
+  test_watchdog_arm ("using a processor after its runtime is gone");
   g_signal_emit_by_name (source, "push-sample", sample);
   g_signal_emit_by_name (source, "end-of-stream");
   sl_processor_schedule (source);
   sl_processor_set_interval (source, 1000);
+  test_watchdog_disarm ();
   /* Run by no runtime any more. */
   g_assert_null (sl_processor_get_runtime (source));
   g_assert_null (sl_processor_get_runtime (sink));
@@ -86,7 +89,9 @@ test_processor_outlives_run (void)
   /* The runner that ran `first` is gone with the run. */
   test_start (runtime);
   test_stop (runtime, SL_STOP_DRAIN);
+  test_watchdog_arm ("using a processor after its run");
   g_signal_emit_by_name (first, "push-sample", sample);
+  test_watchdog_disarm ();
   g_assert_null (sl_processor_get_runtime (first));
 
   test_start (runtime);
