@@ -427,6 +427,90 @@ test_main_context_block_link (void)
   }
 }
 
+/* The runtime is stopped from another thread while the main thread is busy
+ * (not iterating its context): the main-context processor must still be
+ * torn down on the main thread, and the stopping thread must not dispatch
+ * the application's main-context sources. */
+typedef struct
+{
+  SlRuntime *runtime;
+  gint       done;
+} Stopper;
+
+static gpointer
+stop_from_thread (gpointer data)
+{
+  Stopper *stopper = data;
+
+  g_assert_true (sl_runtime_stop (stopper->runtime, SL_STOP_DRAIN, NULL));
+  g_atomic_int_set (&stopper->done, TRUE);
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+static gboolean
+stopper_done (gpointer data)
+{
+  return g_atomic_int_get (&((Stopper *) data)->done);
+}
+
+static gboolean
+stopper_done_or_later (gpointer data)
+{
+  Stopper *stopper = data;
+
+  return g_atomic_int_get (&stopper->done) ||
+         g_get_monotonic_time () > (gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (stopper->runtime), "until"));
+}
+
+static gboolean
+app_source_ran (gpointer data)
+{
+  GThread **thread = data;
+
+  *thread = g_thread_self ();
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_main_context_stop_from_other_thread (void)
+{
+  g_autoptr(SlRuntime) runtime = new_runtime ();
+  GThread *main_thread = g_thread_self ();
+  GThread *app_source_thread = NULL;
+  Stopper stopper = { runtime, FALSE };
+  GThread *thread;
+
+  g_free (test_add (runtime, "test-source", "src"));
+  test_set (runtime, "src", "rate", "1000");
+  g_free (test_add (runtime, "probe-main", "ui"));
+  g_free (test_link (runtime, "src", "ui"));
+  test_start (runtime);
+  test_wait_int64 (runtime, "ui", "count", 5);
+
+  /* An application source of the main context, ready to run. */
+  g_idle_add (app_source_ran, &app_source_thread);
+
+  thread = g_thread_new ("stopper", stop_from_thread, &stopper);
+  {
+    /* Busy for a while: wait on another context. */
+    g_autoptr(GMainContext) other = g_main_context_new ();
+
+    g_object_set_data (G_OBJECT (runtime), "until",
+                       GSIZE_TO_POINTER (g_get_monotonic_time () + 200 * 1000));
+    g_main_context_push_thread_default (other);
+    test_wait_for (stopper_done_or_later, &stopper, "the stopper or a delay");
+    g_main_context_pop_thread_default (other);
+  }
+  test_wait_for (stopper_done, &stopper, "the stopper");
+  g_thread_join (thread);
+  test_iterate_for (10 * 1000);
+
+  test_wait_recorded ("ui", "teardown");
+  assert_all_on_thread ("ui", main_thread, 3);
+  g_assert_true (app_source_thread == main_thread);
+}
+
 /* ---- thread names --------------------------------------------------------- */
 
 static GHashTable *
@@ -509,6 +593,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/runtime/modes/main-context/add-remove", test_main_context_add_remove);
   g_test_add_func ("/runtime/modes/main-context/source", test_main_context_source);
   g_test_add_func ("/runtime/modes/main-context/block-link", test_main_context_block_link);
+  g_test_add_func ("/runtime/modes/main-context/stop-from-other-thread",
+                   test_main_context_stop_from_other_thread);
   g_test_add_func ("/runtime/modes/thread-names", test_thread_names);
 
   return g_test_run ();
