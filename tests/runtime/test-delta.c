@@ -605,6 +605,29 @@ test_get_main_context_processor (void)
   test_stop (runtime, SL_STOP_DRAIN);
 }
 
+/* sl_runtime_add() documents that in a started runtime with AUTO commits
+ * the processor is spawned, set up and started before it returns. */
+static void
+test_add_returns_set_up (void)
+{
+  g_autoptr(SlRuntime) runtime = new_runtime ();
+
+  g_free (test_add (runtime, "test-source", "src"));
+  test_set (runtime, "src", "rate", "1000");
+  test_start (runtime);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("late%u", i);
+      SlProcessorState state;
+
+      g_free (test_add (runtime, "probe-sink", id));
+      state = sl_runtime_get_processor_state (runtime, id);
+      g_assert_true (test_recorder_has (id, "setup"));
+      g_assert_true (state == SL_PROCESSOR_STATE_RUNNING || state == SL_PROCESSOR_STATE_SETTING_UP);
+    }
+  test_stop (runtime, SL_STOP_DRAIN);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -626,6 +649,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/runtime/delta/edit-while-spawning", test_edit_while_spawning);
   g_test_add_func ("/runtime/delta/relink-after-eos", test_relink_after_eos);
   g_test_add_func ("/runtime/delta/load-while-running", test_load_while_running);
+  g_test_add_func ("/runtime/delta/add-returns-set-up", test_add_returns_set_up);
   g_test_add_func ("/runtime/delta/get-main-context-processor", test_get_main_context_processor);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
