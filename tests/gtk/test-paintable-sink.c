@@ -412,6 +412,38 @@ test_counters_and_last_frame (void)
   g_assert_true (GDK_IS_TEXTURE (image));
 }
 
+/* A paintable-sink added to a running graph, from the main thread, which is
+ * also where it must be created and set up: nothing may wait for that
+ * without iterating the main context. */
+static void
+test_added_while_running (void)
+{
+  static const Rgba white = { 255, 255, 255, 255 };
+  Fixture fixture = { 0, };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SlProcessor) late = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *link = NULL;
+
+  fixture_start (&fixture, "app-source name=src");
+
+  id = sl_runtime_add (fixture.runtime, "paintable-sink", "late", &error);
+  g_assert_no_error (error);
+  link = sl_runtime_link (fixture.runtime, "src", "late", &error);
+  g_assert_no_error (error);
+  WAIT_FOR ((late = sl_runtime_get_processor (fixture.runtime, "late")) != NULL);
+  g_object_get (late, "paintable", &paintable, NULL);
+
+  push_frame (&fixture, make_frame (GST_VIDEO_FORMAT_RGBA, 16, 8, 1, 1, &white, 1));
+  WAIT_FOR (gdk_paintable_get_intrinsic_width (paintable) == 16 || fixture.errors->len > 0);
+  fixture_assert_no_error (&fixture);
+  /* The first sink got it too: an output fans out. */
+  WAIT_FOR (gdk_paintable_get_intrinsic_width (fixture.paintable) == 16);
+
+  fixture_stop (&fixture);
+}
+
 static void
 test_video_test_source (void)
 {
@@ -455,6 +487,7 @@ main (int   argc,
   g_test_add_func ("/gtk/paintable-sink/size", test_size);
   g_test_add_func ("/gtk/paintable-sink/bad-format", test_bad_format);
   g_test_add_func ("/gtk/paintable-sink/counters-and-last-frame", test_counters_and_last_frame);
+  g_test_add_func ("/gtk/paintable-sink/added-while-running", test_added_while_running);
   g_test_add_func ("/gtk/paintable-sink/video-test-source", test_video_test_source);
 
   return g_test_run ();
