@@ -236,18 +236,21 @@ on_processor_state_changed (SlRuntime        *runtime,
                             SlProcessorState  state,
                             Demo             *demo)
 {
+  g_autoptr(SlProcessor) sink = NULL;
   g_autoptr(GdkPaintable) paintable = NULL;
 
-  /* The sink's instance exists once it is set up: show its paintable. */
-  if (demo->sink != NULL || g_strcmp0 (id, SINK) != 0 ||
+  /* The sink's instance exists once it is set up: show its paintable (a new
+   * one if the runtime ever makes a new instance). */
+  if (g_strcmp0 (id, SINK) != 0 ||
       (state != SL_PROCESSOR_STATE_SETTING_UP && state != SL_PROCESSOR_STATE_RUNNING))
     return;
 
-  demo->sink = sl_runtime_get_processor (runtime, SINK);
-  if (demo->sink == NULL)
+  sink = sl_runtime_get_processor (runtime, SINK);
+  if (sink == NULL || sink == demo->sink)
     return;
 
-  g_object_get (demo->sink, "paintable", &paintable, NULL);
+  g_set_object (&demo->sink, sink);
+  g_object_get (sink, "paintable", &paintable, NULL);
   gtk_picture_set_paintable (demo->picture, paintable);
 }
 
