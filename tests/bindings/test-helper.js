@@ -10,7 +10,7 @@ import Gst from 'gi://Gst?version=1.0';
 import Streamlib from 'gi://Streamlib?version=1.0';
 import System from 'system';
 
-import {defineProcessor, drain, linkStats, runMain, until, untilSignal} from '../../bindings/gjs/streamlib.js';
+import {configure, defineProcessor, drain, linkStats, runMain, until, untilSignal} from '../../bindings/gjs/streamlib.js';
 
 const TIMEOUT_MS = 20000;
 
@@ -217,6 +217,83 @@ async function testThrowFailsOnlyThatProcessor() {
     await drain(runtime);
 }
 
+// A busy JavaScript processor: a million frames at full speed. Without the
+// helper's garbage-collection pacing, gjs 1.74 refuses to call `process`
+// after about 800,000 (an incremental collection of that many samples
+// sharing one GstCaps takes seconds), which fails this test (and aborts it
+// under G_DEBUG=fatal-criticals). Port iteration also hands the main loop
+// back every framesPerTurn frames: a timer keeps running meanwhile.
+async function testBusyProcessorSurvivesGarbageCollection() {
+    const FRAMES = 1000000;
+    const events = [];
+    const runtime = makeRuntime(events);
+    runtime.add('test-source', 'src');
+    runtime.add('js-pass', 'pass');
+    runtime.add('counter-sink', 'sink');
+    runtime.set_node_property_from_string('src', 'num-frames', `${FRAMES}`);
+    for (const link of [runtime.link('src', 'pass'), runtime.link('pass', 'sink')])
+        runtime.configure_link(link, 200, Streamlib.OverflowPolicy.BLOCK);
+
+    let ticks = 0;
+    const ticker = GLib.timeout_add(GLib.PRIORITY_DEFAULT, 10, () => {
+        ticks++;
+        return GLib.SOURCE_CONTINUE;
+    });
+    const eos = untilSignal(runtime, 'eos', {timeoutMs: 100000});
+    const started = GLib.get_monotonic_time();
+    runtime.start();
+    try {
+        await eos;
+    } finally {
+        GLib.source_remove(ticker);
+    }
+    const seconds = (GLib.get_monotonic_time() - started) / 1e6;
+    const sink = runtime.get_processor('sink');
+    await drain(runtime);
+    assert(!events.some(e => e[0] === 'error'), `errors: ${JSON.stringify(events.filter(e => e[0] === 'error'))}`);
+    assert(sink.count === FRAMES, `the sink counted ${sink.count} of ${FRAMES}`);
+    // The timer ran throughout: at least once per 100 ms on average.
+    assert(ticks >= Math.floor(seconds * 10), `the main loop ran ${ticks} timer ticks in ${seconds} s`);
+}
+
+defineProcessor({
+    name: 'HelperPass',
+    registry,
+    factory: 'js-pass',
+    inputs: ['in'],
+    outputs: ['out'],
+    process() {
+        const out = this.get_output_port('out');
+        for (const sample of this.get_input_port('in'))
+            out.push(sample);
+    },
+});
+
+async function testConfigureFramesPerTurn() {
+    const events = [];
+    const runtime = makeRuntime(events);
+    configure({framesPerTurn: 3});
+    try {
+        runtime.add('test-source', 'src');
+        runtime.add('js-scale', 'scale');
+        runtime.add('counter-sink', 'sink');
+        runtime.set_node_property_from_string('src', 'num-frames', '300');
+        for (const link of [runtime.link('src', 'scale'), runtime.link('scale', 'sink')])
+            runtime.configure_link(link, 100, Streamlib.OverflowPolicy.BLOCK);
+        const eos = untilSignal(runtime, 'eos', {timeoutMs: TIMEOUT_MS});
+        runtime.start();
+        await eos;
+        const scale = runtime.get_processor('scale');
+        const sink = runtime.get_processor('sink');
+        await drain(runtime);
+        assert(sink.count === 300, `the sink counted ${sink.count} of 300`);
+        // At most 3 frames per call: at least 100 calls.
+        assert(scale.batches >= 100, `${scale.batches} process calls for 300 frames`);
+    } finally {
+        configure({framesPerTurn: 256});
+    }
+}
+
 async function testUntilAndUntilSignalTimeOut() {
     let message = null;
     try {
@@ -252,6 +329,9 @@ const tests = [
     ['a JavaScript source drives itself with schedule()', testJsSourceDrivesItself],
     ['a throw fails only that processor', testThrowFailsOnlyThatProcessor],
     ['until() and untilSignal() time out', testUntilAndUntilSignalTimeOut],
+    ['configure({framesPerTurn}) bounds one port iteration', testConfigureFramesPerTurn],
+    ['a busy JavaScript processor survives garbage collection (a million frames)',
+        testBusyProcessorSurvivesGarbageCollection],
 ];
 
 // runMain outside any promise job: a value, an error.
