@@ -268,6 +268,46 @@ test_failed_consumer_of_block_link (void)
   errors_clear (&errors, runtime);
 }
 
+/* A block link made to a processor after it failed: nobody will ever pop
+ * it, so its producer must not wait for room for ever (as with the links
+ * it had when it failed), and a drain completes. */
+static void
+test_link_to_failed_consumer (void)
+{
+  g_autoptr(SlRuntime) runtime = test_runtime_new ();
+  g_autoptr(GError) error = NULL;
+  Errors errors = { 0 };
+  const char *link = "app.out->bad.in";
+
+  test_recorder_reset ();
+  test_register_processors (runtime);
+  errors_init (&errors, runtime);
+
+  g_free (test_add (runtime, "test-source", "src"));
+  test_set (runtime, "src", "rate", "2000");
+  g_free (test_add (runtime, "probe-sink", "bad"));
+  test_set (runtime, "bad", "fail-at", "1");
+  g_free (test_add (runtime, "app-source", "app"));
+  g_free (test_link (runtime, "src", "bad"));
+  test_start (runtime);
+  test_wait_processor_state (runtime, "bad", SL_PROCESSOR_STATE_FAILED);
+
+  g_assert_true (sl_runtime_unlink (runtime, "src.out->bad.in", &error));
+  g_assert_no_error (error);
+  sl_runtime_set_commit_mode (runtime, SL_COMMIT_MANUAL);
+  g_free (test_link (runtime, "app", "bad"));
+  test_configure (runtime, link, 1, SL_OVERFLOW_BLOCK);
+  g_assert_true (sl_runtime_commit (runtime, &error));
+  sl_runtime_set_commit_mode (runtime, SL_COMMIT_AUTO);
+
+  test_push_samples (runtime, "app", 0, 5);
+  test_wait_pushed (runtime, link, 5);
+  test_stop (runtime, SL_STOP_DRAIN);
+  test_assert_invariant (runtime, link);
+
+  errors_clear (&errors, runtime);
+}
+
 /* A failed processor can be removed and replaced while the rest runs. */
 static void
 test_replace_failed (void)
@@ -317,6 +357,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/runtime/failure/teardown", test_teardown_failure);
   g_test_add_func ("/runtime/failure/failed-consumer-of-block-link", test_failed_consumer_of_block_link);
   g_test_add_func ("/runtime/failure/replace-failed", test_replace_failed);
+  g_test_add_func ("/runtime/failure/link-to-failed-consumer", test_link_to_failed_consumer);
 
   return g_test_run ();
 }

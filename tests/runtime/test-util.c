@@ -113,6 +113,10 @@ test_runtime_new (void)
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+# include <sys/prctl.h>
+#endif
 
 /* The test-side locks are pthread mutexes: ThreadSanitizer understands them
  * (GLib's GMutex is an uninstrumented futex). */
@@ -176,6 +180,18 @@ watchdog_thread (gpointer data)
       if (watchdog_armed && g_get_monotonic_time () > watchdog_deadline)
         {
           g_printerr ("Watchdog: timed out waiting for %s (deadlock?)\n", watchdog_what);
+          if (g_getenv ("TEST_WATCHDOG_GDB") != NULL)
+            {
+              /* Debugging aid: every thread's stack, then fail. */
+              g_autofree char *command =
+                g_strdup_printf ("gdb -q -batch -p %d -ex 'thread apply all bt 20' 1>&2", (int) getpid ());
+
+#ifdef PR_SET_PTRACER
+              prctl (PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
+#endif
+              if (system (command) != 0)
+                g_printerr ("Watchdog: could not run gdb\n");
+            }
           abort ();
         }
 
