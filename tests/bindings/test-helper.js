@@ -149,10 +149,8 @@ async function testChainWithLiveChangeAndDrain() {
 
     runtime.start();
     const sink = runtime.get_processor('sink');
-    await until(() => sink.count >= 1, {timeoutMs: TIMEOUT_MS, what: 'the first frame'});
-    // A main-context processor's instance is made on the main context: ask
-    // for it once the main context has run.
     const scale = runtime.get_processor('scale');
+    await until(() => sink.count >= 1, {timeoutMs: TIMEOUT_MS, what: 'the first frame'});
     runtime.set_node_property_from_string('scale', 'factor', '2');
     await until(() => scale.factor === 2, {timeoutMs: TIMEOUT_MS, what: 'factor = 2'});
     const after = sink.count;
