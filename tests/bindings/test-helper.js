@@ -149,8 +149,9 @@ async function testChainWithLiveChangeAndDrain() {
 
     runtime.start();
     const sink = runtime.get_processor('sink');
-    const scale = runtime.get_processor('scale');
     await until(() => sink.count >= 1, {timeoutMs: TIMEOUT_MS, what: 'the first frame'});
+    // Once a frame went through, the main-context instance surely exists.
+    const scale = runtime.get_processor('scale');
     runtime.set_node_property_from_string('scale', 'factor', '2');
     await until(() => scale.factor === 2, {timeoutMs: TIMEOUT_MS, what: 'factor = 2'});
     const after = sink.count;
