@@ -89,7 +89,8 @@ sl_link_has_room (gpointer user_data)
    * every frame. */
   return atomic_load (&link->closed) ||
          sl_ring_queued (ring) <= ring->capacity / 2 ||
-         atomic_load (&link->policy) != SL_OVERFLOW_BLOCK;
+         atomic_load (&link->policy) != SL_OVERFLOW_BLOCK ||
+         atomic_load (&link->capacity) != ring->capacity;
 }
 
 static void
@@ -101,13 +102,31 @@ sl_link_wake_consumer (SlLink *link)
     sl_waker_wake (waker);
 }
 
+/* Producer: a new capacity starts a new ring; the consumer finishes the old
+ * one first, so order is kept. */
+static void
+sl_link_apply_capacity (SlLink *link,
+                        guint   capacity)
+{
+  SlRing *ring = sl_ring_new (capacity);
+  SlRing *old = link->write_ring;
+
+  link->write_ring = ring;
+  atomic_store_explicit (&old->next, ring, memory_order_release);
+}
+
 /* Producer: pushes @item (taking ownership), applying the overflow policy. */
 void
 sl_link_push (SlLink        *link,
               GstMiniObject *item)
 {
-  SlRing *ring = link->write_ring;
+  guint capacity = atomic_load_explicit (&link->capacity, memory_order_relaxed);
+  SlRing *ring;
   guint queued;
+
+  if (G_UNLIKELY (capacity != link->write_ring->capacity))
+    sl_link_apply_capacity (link, capacity);
+  ring = link->write_ring;
 
   sl_counter_add (&link->pushed, 1);
 
@@ -151,10 +170,26 @@ sl_link_push (SlLink        *link,
                 atomic_store (&runner->blocked, 1);
                 runner->host->gate_passed (runner->host_data);
               }
-            sl_waker_wait (link->space_waker, sl_link_has_room, link, -1,
-                           runner != NULL ? runner->spin_budget : NULL);
+            if (runner != NULL && runner->mode == SL_EXECUTION_MAIN_CONTEXT)
+              {
+                /* On the main context, the consumer may need this very
+                 * thread: let the context's other sources run, and poll our
+                 * waker briefly when there is nothing to dispatch. */
+                if (!g_main_context_iteration (g_source_get_context (runner->source), FALSE))
+                  sl_waker_wait (link->space_waker, sl_link_has_room, link,
+                                 g_get_monotonic_time () + 1000, NULL);
+              }
+            else
+              sl_waker_wait (link->space_waker, sl_link_has_room, link, -1,
+                             runner != NULL ? runner->spin_budget : NULL);
             if (runner != NULL)
               atomic_store (&runner->blocked, 0);
+
+            /* Woken, maybe by a new capacity: the frame goes to the new ring. */
+            capacity = atomic_load (&link->capacity);
+            if (capacity != link->write_ring->capacity)
+              sl_link_apply_capacity (link, capacity);
+            ring = link->write_ring;
           }
           break;
         }
@@ -182,8 +217,8 @@ sl_link_clear_eos (SlLink *link)
   atomic_store_explicit (&link->eos, FALSE, memory_order_release);
 }
 
-/* Producer side, or any thread while neither end runs: a new capacity starts
- * a new ring; the consumer finishes the old one first so order is kept. */
+/* Any thread: the policy applies at once, the capacity at the producer's
+ * next push — including the one it may be blocked in, which this wakes. */
 void
 sl_link_configure (SlLink           *link,
                    guint             capacity,
@@ -192,17 +227,8 @@ sl_link_configure (SlLink           *link,
   g_return_if_fail (capacity > 0);
 
   atomic_store (&link->policy, policy);
-  if (capacity != link->write_ring->capacity)
-    {
-      SlRing *ring = sl_ring_new (capacity);
-      SlRing *old = link->write_ring;
-
-      link->write_ring = ring;
-      atomic_store_explicit (&old->next, ring, memory_order_release);
-    }
   atomic_store (&link->capacity, capacity);
 
-  /* A producer blocked on the old ring may have room now. */
   sl_waker_wake (link->space_waker);
   sl_link_wake_consumer (link);
 }

@@ -11,10 +11,11 @@ G_BEGIN_DECLS
 
 typedef struct _SlRunner SlRunner;
 
-/* Set by the runner on the processor's thread right after construction. */
+/* Set by the runner on the processor's thread right after construction;
+ * cleared (NULL, NULL) when the runner ends, so an instance the application
+ * kept becomes inert instead of reaching a freed runner. */
 void       _sl_processor_attach     (SlProcessor *self,
                                      SlRuntime   *runtime,
                                      SlRunner    *runner);
-SlRunner  *_sl_processor_get_runner (SlProcessor *self);
 
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "sl-library-private.h"
+#include "sl-lock-private.h"
 
 #include <stdatomic.h>
 #include <string.h>
@@ -73,8 +74,11 @@ typedef struct
 typedef struct
 {
   char         *id;
-  SlRuntime    *runtime;     /* not referenced: the runtime outlives its processors */
-  SlRunner     *runner;
+  /* Set while a runtime runs the instance; cleared (under the lock) when
+   * its runner ends, since an application may keep the instance longer. */
+  GMutex        runner_lock;
+  SlRuntime    *runtime;     /* not referenced: valid while the runner is */
+  SlRunner     *runner;      /* referenced */
   atomic_int_fast64_t interval;
   GPtrArray    *input_ports;
   GPtrArray    *output_ports;
@@ -421,6 +425,8 @@ sl_processor_finalize (GObject *object)
   g_clear_pointer (&priv->input_ports, g_ptr_array_unref);
   g_clear_pointer (&priv->output_ports, g_ptr_array_unref);
   g_clear_pointer (&priv->id, g_free);
+  g_clear_pointer (&priv->runner, sl_runner_unref);
+  g_mutex_clear (&priv->runner_lock);
 
   G_OBJECT_CLASS (sl_processor_parent_class)->finalize (object);
 }
@@ -500,6 +506,7 @@ sl_processor_init (SlProcessor *self)
 {
   SlProcessorPrivate *priv = sl_processor_get_instance_private (self);
 
+  g_mutex_init (&priv->runner_lock);
   priv->input_ports = g_ptr_array_new_with_free_func (g_object_unref);
   priv->output_ports = g_ptr_array_new_with_free_func (g_object_unref);
 }
@@ -646,18 +653,31 @@ _sl_processor_attach (SlProcessor *self,
                       SlRunner    *runner)
 {
   SlProcessorPrivate *priv = sl_processor_get_instance_private (self);
+  SlRunner *old;
 
+  sl_mutex_lock (&priv->runner_lock);
+  old = priv->runner;
   priv->runtime = runtime;
-  priv->runner = runner;
-  atomic_store (&runner->interval, atomic_load (&priv->interval));
+  priv->runner = runner != NULL ? sl_runner_ref (runner) : NULL;
+  if (runner != NULL)
+    atomic_store (&runner->interval, atomic_load (&priv->interval));
+  sl_mutex_unlock (&priv->runner_lock);
+
+  g_clear_pointer (&old, sl_runner_unref);
 }
 
-SlRunner *
-_sl_processor_get_runner (SlProcessor *self)
+/* A reference on the runner running the instance, or NULL. */
+static SlRunner *
+sl_processor_dup_runner (SlProcessor *self)
 {
   SlProcessorPrivate *priv = sl_processor_get_instance_private (self);
+  SlRunner *runner;
 
-  return priv->runner;
+  sl_mutex_lock (&priv->runner_lock);
+  runner = priv->runner != NULL ? sl_runner_ref (priv->runner) : NULL;
+  sl_mutex_unlock (&priv->runner_lock);
+
+  return runner;
 }
 
 /**
@@ -678,10 +698,15 @@ SlRuntime *
 sl_processor_get_runtime (SlProcessor *self)
 {
   SlProcessorPrivate *priv = sl_processor_get_instance_private (self);
+  SlRuntime *runtime;
 
   g_return_val_if_fail (SL_IS_PROCESSOR (self), NULL);
 
-  return priv->runtime;
+  sl_mutex_lock (&priv->runner_lock);
+  runtime = priv->runtime;
+  sl_mutex_unlock (&priv->runner_lock);
+
+  return runtime;
 }
 
 /**
@@ -700,12 +725,14 @@ sl_processor_get_runtime (SlProcessor *self)
 void
 sl_processor_finish (SlProcessor *self)
 {
-  SlProcessorPrivate *priv = sl_processor_get_instance_private (self);
+  g_autoptr(SlRunner) runner = NULL;
 
   g_return_if_fail (SL_IS_PROCESSOR (self));
 
-  if (priv->runner != NULL)
-    atomic_store (&priv->runner->finish_requested, TRUE);
+  runner = sl_processor_dup_runner (self);
+
+  if (runner != NULL)
+    atomic_store (&runner->finish_requested, TRUE);
 }
 
 /**
@@ -725,14 +752,16 @@ sl_processor_finish (SlProcessor *self)
 void
 sl_processor_schedule (SlProcessor *self)
 {
-  SlProcessorPrivate *priv = sl_processor_get_instance_private (self);
+  g_autoptr(SlRunner) runner = NULL;
 
   g_return_if_fail (SL_IS_PROCESSOR (self));
 
-  if (priv->runner != NULL)
+  runner = sl_processor_dup_runner (self);
+
+  if (runner != NULL)
     {
-      atomic_store (&priv->runner->schedule_requested, TRUE);
-      sl_waker_wake (priv->runner->waker);
+      atomic_store (&runner->schedule_requested, TRUE);
+      sl_waker_wake (runner->waker);
     }
 }
 
@@ -754,15 +783,17 @@ sl_processor_set_interval (SlProcessor *self,
                            GTimeSpan    interval)
 {
   SlProcessorPrivate *priv = sl_processor_get_instance_private (self);
+  g_autoptr(SlRunner) runner = NULL;
 
   g_return_if_fail (SL_IS_PROCESSOR (self));
   g_return_if_fail (interval >= 0);
 
   atomic_store (&priv->interval, interval);
-  if (priv->runner != NULL)
+  runner = sl_processor_dup_runner (self);
+  if (runner != NULL)
     {
-      atomic_store (&priv->runner->interval, interval);
-      sl_waker_wake (priv->runner->waker);
+      atomic_store (&runner->interval, interval);
+      sl_waker_wake (runner->waker);
     }
 }
 

@@ -52,6 +52,7 @@ struct _SlRunner
   gpointer         host_data;
   SlRuntime       *runtime;
   SlSpinBudget    *spin_budget;     /* the runtime's */
+  GThread         *home_thread;     /* the thread that made the runtime */
 
   /* Construction properties, consumed on the runner's thread. */
   GPtrArray       *initial_names;
@@ -87,6 +88,7 @@ struct _SlRunner
 };
 
 SlRunner         *sl_runner_new            (SlRuntime          *runtime,
+                                            GThread            *home_thread,
                                             SlSpinBudget       *spin_budget,
                                             const SlRunnerHost *host,
                                             gpointer            host_data,
@@ -120,7 +122,6 @@ void              sl_runner_post_add_output    (SlRunner *runner, const char *po
 void              sl_runner_post_remove_output (SlRunner *runner, const char *port, SlLink *link);
 void              sl_runner_post_set_input     (SlRunner *runner, const char *port, SlLink *link);
 void              sl_runner_post_set_property  (SlRunner *runner, const char *name, const GValue *value);
-void              sl_runner_post_configure     (SlRunner *runner, SlLink *link, guint capacity, SlOverflowPolicy policy);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SlRunner, sl_runner_unref)
 

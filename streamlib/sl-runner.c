@@ -494,7 +494,10 @@ sl_runner_finish_exit (SlRunner *runner)
   g_cond_broadcast (&runner->cond);
   sl_mutex_unlock (&runner->mutex);
 
-  /* The instance dies where it lived, unless someone else holds it. */
+  /* The instance dies where it lived, unless someone else holds it; then it
+   * no longer belongs to a runner. */
+  if (processor != NULL)
+    _sl_processor_attach (processor, NULL, NULL);
   g_clear_object (&processor);
 
   runner->host->exited (runner->host_data, runner);
@@ -612,6 +615,7 @@ static GSourceFuncs sl_runner_source_funcs = {
 
 SlRunner *
 sl_runner_new (SlRuntime          *runtime,
+               GThread            *home_thread,
                SlSpinBudget       *spin_budget,
                const SlRunnerHost *host,
                gpointer            host_data,
@@ -628,6 +632,7 @@ sl_runner_new (SlRuntime          *runtime,
   sl_ref_count_init (&runner->refcount);
   runner->runtime = runtime;
   runner->spin_budget = spin_budget;
+  runner->home_thread = home_thread;
   runner->host = host;
   runner->host_data = host_data;
   runner->id = g_strdup (id);
@@ -691,7 +696,34 @@ void
 sl_runner_wait_created (SlRunner *runner)
 {
   if (runner->mode == SL_EXECUTION_MAIN_CONTEXT)
-    return;
+    {
+      GMainContext *context = g_source_get_context (runner->source);
+      gboolean created;
+
+      /* A main-context processor is built by its source's first dispatch.
+       * The thread that runs that context (the one that made the runtime)
+       * builds it now instead, so it exists when the caller returns, as a
+       * threaded one would. Any other thread does not wait: the context may
+       * be the very thing it blocks, and acquiring an idle context would
+       * build the instance on the wrong thread. */
+      if (context == NULL || g_thread_self () != runner->home_thread ||
+          !g_main_context_acquire (context))
+        return;
+
+      sl_mutex_lock (&runner->mutex);
+      created = runner->created;
+      sl_mutex_unlock (&runner->mutex);
+      if (!created)
+        {
+          SlRunner *previous = g_private_get (&current_runner);
+
+          g_private_set (&current_runner, runner);
+          sl_runner_create (runner);
+          g_private_set (&current_runner, previous);
+        }
+      g_main_context_release (context);
+      return;
+    }
 
   sl_mutex_lock (&runner->mutex);
   while (!runner->created)
@@ -794,8 +826,6 @@ typedef struct
 {
   char   *port;
   SlLink *link;
-  guint   capacity;
-  SlOverflowPolicy policy;
   char   *name;
   GValue  value;
 } SlWiring;
@@ -855,7 +885,12 @@ sl_control_set_input (SlRunner *runner,
   SlInputPort *port = sl_processor_get_input_port (runner->processor, wiring->port);
 
   if (wiring->link != NULL)
-    sl_link_set_consumer_waker (wiring->link, runner->waker);
+    {
+      sl_link_set_consumer_waker (wiring->link, runner->waker);
+      /* A failed processor pops nothing: its producer must not wait. */
+      if (atomic_load (&runner->state) == SL_PROCESSOR_STATE_FAILED)
+        sl_link_close (wiring->link);
+    }
   _sl_input_port_set_link (port, wiring->link);
 }
 
@@ -866,15 +901,6 @@ sl_control_set_property (SlRunner *runner,
   SlWiring *wiring = data;
 
   g_object_set_property (G_OBJECT (runner->processor), wiring->name, &wiring->value);
-}
-
-static void
-sl_control_configure (SlRunner *runner,
-                      gpointer  data)
-{
-  SlWiring *wiring = data;
-
-  sl_link_configure (wiring->link, wiring->capacity, wiring->policy);
 }
 
 void
@@ -912,17 +938,4 @@ sl_runner_post_set_property (SlRunner     *runner,
   g_value_init (&wiring->value, G_VALUE_TYPE (value));
   g_value_copy (value, &wiring->value);
   sl_runner_post (runner, sl_control_set_property, wiring, sl_wiring_free);
-}
-
-void
-sl_runner_post_configure (SlRunner         *runner,
-                          SlLink           *link,
-                          guint             capacity,
-                          SlOverflowPolicy  policy)
-{
-  SlWiring *wiring = sl_wiring_new (NULL, link);
-
-  wiring->capacity = capacity;
-  wiring->policy = policy;
-  sl_runner_post (runner, sl_control_configure, wiring, sl_wiring_free);
 }

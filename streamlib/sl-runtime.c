@@ -125,6 +125,7 @@ struct _SlRuntime
   GCond           gate_cond;
 
   SlSpinBudget    spin_budget;
+  GThread        *home_thread;  /* made the runtime: runs its context */
 };
 
 G_DEFINE_FINAL_TYPE (SlRuntime, sl_runtime, G_TYPE_OBJECT)
@@ -528,7 +529,7 @@ sl_runtime_apply_delta_locked (SlRuntime *self,
       while (g_hash_table_iter_next (&iter, &key, &value))
         g_hash_table_insert (actual->applied, g_strdup (key), gvalue_dup (value));
 
-      actual->runner = sl_runner_new (self, &self->spin_budget, &sl_runtime_runner_host, self, node->id,
+      actual->runner = sl_runner_new (self, self->home_thread, &self->spin_budget, &sl_runtime_runner_host, self, node->id,
                                       node->type, node->properties, self->context);
       if (paused)
         sl_runner_set_paused (actual->runner, TRUE);
@@ -640,7 +641,8 @@ sl_runtime_apply_delta_locked (SlRuntime *self,
         }
     }
 
-  /* 7. Link changes, on the producer's thread, frames kept in order. */
+  /* 7. Link changes: the producer switches rings at its next push (even one
+   * it is blocked in), frames kept in order. */
   g_hash_table_iter_init (&iter, self->wired);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
@@ -656,7 +658,7 @@ sl_runtime_apply_delta_locked (SlRuntime *self,
       if (link->capacity == wired->capacity && link->policy == wired->policy)
         continue;
 
-      sl_runner_post_configure (wired->producer, wired->link, link->capacity, link->policy);
+      sl_link_configure (wired->link, link->capacity, link->policy);
       wired->capacity = link->capacity;
       wired->policy = link->policy;
     }
@@ -784,6 +786,7 @@ sl_runtime_constructed (GObject *object)
   self->graph = sl_graph_new (self->registry);
 
   self->context = g_main_context_ref_thread_default ();
+  self->home_thread = g_thread_self ();
   self->emit_source = g_source_new (&sl_runtime_emit_funcs, sizeof (GSource) + sizeof (SlRuntime *));
   /* The source does not reference us: dispose destroys it first. */
   ((SlRuntime **) (self->emit_source + 1))[0] = self;
@@ -1093,7 +1096,11 @@ sl_runtime_get_graph (SlRuntime *self)
  *
  * Adds a processor node (see [method@Streamlib.Graph.add_node] for the
  * errors). In a started runtime with [enum@Streamlib.CommitMode.AUTO] the
- * processor is spawned, set up and started before this returns.
+ * processor instance exists, its links are wired and it is released to run
+ * `setup` before this returns; `setup` then runs on the processor's own
+ * thread (watch [signal@Streamlib.Runtime::processor-state-changed]). Not
+ * waiting for it is what lets processor code add processors without
+ * deadlocking.
  *
  * Any thread may call this, processor threads included.
  *
@@ -1511,7 +1518,11 @@ sl_runtime_wait_idle (SlRuntime *self)
   sl_mutex_lock (&self->lock);
   while (self->n_live > 0)
     {
-      if (self->n_main_context > 0 && g_main_context_acquire (self->context))
+      /* Only the runtime's own thread may run its context: acquiring it
+       * from another thread while it is idle would run main-context
+       * processors on the wrong thread. */
+      if (self->n_main_context > 0 && g_thread_self () == self->home_thread &&
+          g_main_context_acquire (self->context))
         {
           sl_mutex_unlock (&self->lock);
           g_main_context_iteration (self->context, TRUE);
@@ -1706,8 +1717,9 @@ sl_runtime_resume (SlRuntime  *self,
  * [enum@Streamlib.StopMode.IMMEDIATE] queued frames are dropped.
  *
  * From an application thread this waits until every processor has stopped
- * (iterating the runtime's main context meanwhile if it can, for
- * main-context processors). From a processor thread it does not wait.
+ * (on the thread that made the runtime it iterates the runtime's main context
+ * meanwhile, for main-context processors; another thread waits for that
+ * context to be run). From a processor thread it does not wait.
  * Stopping an idle runtime does nothing. The graph and the last run's link
  * statistics are kept.
  *
