@@ -375,7 +375,7 @@ sl_processor_class_set_description (SlProcessorClass *klass,
  * @klass: a processor class
  *
  * Gets the description set with
- * [class_method@Streamlib.Processor.set_description].
+ * [method@Streamlib.ProcessorClass.set_description].
  *
  * Any thread may call this once the class is initialised.
  *

@@ -44,9 +44,9 @@ G_DECLARE_DERIVABLE_TYPE (SlProcessor, sl_processor, SL, PROCESSOR, GObject)
  * The class structure of [class@Streamlib.Processor]. A subclass overrides the
  * virtual functions it needs; all three are optional. Port templates and the
  * execution mode are class data, declared in the subclass's class init with
- * [class_method@Streamlib.Processor.add_input_port],
- * [class_method@Streamlib.Processor.add_output_port] and
- * [class_method@Streamlib.Processor.set_execution_mode].
+ * [method@Streamlib.ProcessorClass.add_input_port],
+ * [method@Streamlib.ProcessorClass.add_output_port] and
+ * [method@Streamlib.ProcessorClass.set_execution_mode].
  *
  * Since: 1.0
  */
