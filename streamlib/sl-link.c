@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "sl-link-private.h"
+#include "sl-lock-private.h"
 #include "sl-link-stats-private.h"
 #include "sl-runner-private.h"
 
@@ -136,6 +137,7 @@ sl_link_push (SlLink        *link,
 
       if (atomic_load_explicit (&link->closed, memory_order_relaxed))
         {
+          sl_tsan_acquire (item);
           gst_mini_object_unref (item);
           sl_counter_add (&link->dropped, 1);
           return;
@@ -144,6 +146,7 @@ sl_link_push (SlLink        *link,
       switch ((SlOverflowPolicy) atomic_load_explicit (&link->policy, memory_order_relaxed))
         {
         case SL_OVERFLOW_DROP_NEWEST:
+          sl_tsan_acquire (item);
           gst_mini_object_unref (item);
           sl_counter_add (&link->dropped, 1);
           return;
@@ -152,6 +155,7 @@ sl_link_push (SlLink        *link,
           oldest = sl_ring_evict (ring);
           if (oldest != NULL)
             {
+              sl_tsan_acquire (oldest);
               gst_mini_object_unref (oldest);
               sl_counter_add (&link->dropped, 1);
             }

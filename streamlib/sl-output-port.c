@@ -7,6 +7,7 @@
 
 #include <stdatomic.h>
 
+#include "sl-lock-private.h"
 #include "sl-port-private.h"
 #include "sl-processor.h"
 
@@ -234,6 +235,10 @@ sl_output_port_push (SlOutputPort *self,
 
   g_return_if_fail (SL_IS_OUTPUT_PORT (self));
   g_return_if_fail (GST_IS_SAMPLE (sample));
+
+  /* The frame's reference count (in GStreamer, which TSan does not see)
+   * orders our reads before whichever thread frees it: say so. */
+  sl_tsan_release (sample);
 
   n_links = self->links->len;
   if (n_links == 0)

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "sl-lock-private.h"
 #include "sl-ring-private.h"
 
 SlRing *
@@ -40,7 +41,10 @@ sl_ring_free (SlRing *ring)
   GstMiniObject *item;
 
   while ((item = sl_ring_pop (ring)) != NULL)
-    gst_mini_object_unref (item);
+    {
+      sl_tsan_acquire (item);
+      gst_mini_object_unref (item);
+    }
 
   g_aligned_free (ring);
 }

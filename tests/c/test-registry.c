@@ -10,6 +10,8 @@
 #include <streamlib/streamlib.h>
 
 #include "test-processors.h"
+/* GMutex/GCond wrappers that ThreadSanitizer sees, as the library uses. */
+#include "sl-lock-private.h"
 
 #define STRV(...) ((const char * const[]) { __VA_ARGS__, NULL })
 #define EMPTY_STRV ((const char * const[]) { NULL })
@@ -608,13 +610,13 @@ scan_race_hook (SlRegistry *registry)
   ScanRace *race = g_object_get_data (G_OBJECT (registry), "scan-race");
   gint64 deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
 
-  g_mutex_lock (&race->mutex);
+  sl_mutex_lock (&race->mutex);
   race->in_init = TRUE;
   g_cond_broadcast (&race->cond);
   while (!race->released)
-    if (!g_cond_wait_until (&race->cond, &race->mutex, deadline))
+    if (!sl_cond_wait_until (&race->cond, &race->mutex, deadline))
       break;
-  g_mutex_unlock (&race->mutex);
+  sl_mutex_unlock (&race->mutex);
 }
 
 static gpointer
@@ -632,11 +634,11 @@ scan_race_lookup_thread (gpointer data)
   ScanRace *race = data;
   GType type = sl_registry_lookup (race->registry, TEST_PLUGIN_FACTORY);
 
-  g_mutex_lock (&race->mutex);
+  sl_mutex_lock (&race->mutex);
   race->lookup_done = TRUE;
   race->lookup_result = type;
   g_cond_broadcast (&race->cond);
-  g_mutex_unlock (&race->mutex);
+  sl_mutex_unlock (&race->mutex);
 
   return NULL;
 }
@@ -661,26 +663,26 @@ test_plugin_lookup_during_scan (void)
   /* Thread 1 scans and stops inside the plugin's init. */
   scanner = g_thread_new ("sl-test-scan", scan_race_scan_thread, &race);
   deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
-  g_mutex_lock (&race.mutex);
+  sl_mutex_lock (&race.mutex);
   while (!race.in_init)
-    if (!g_cond_wait_until (&race.cond, &race.mutex, deadline))
+    if (!sl_cond_wait_until (&race.cond, &race.mutex, deadline))
       break;
   g_assert_true (race.in_init);
-  g_mutex_unlock (&race.mutex);
+  sl_mutex_unlock (&race.mutex);
 
   /* Thread 2 looks the factory up meanwhile. A correct registry makes it
    * wait for the scan; give it a moment to answer early. */
   looker = g_thread_new ("sl-test-lookup", scan_race_lookup_thread, &race);
   deadline = g_get_monotonic_time () + G_TIME_SPAN_MILLISECOND * 500;
-  g_mutex_lock (&race.mutex);
+  sl_mutex_lock (&race.mutex);
   while (!race.lookup_done)
-    if (!g_cond_wait_until (&race.cond, &race.mutex, deadline))
+    if (!sl_cond_wait_until (&race.cond, &race.mutex, deadline))
       break;
   done_early = race.lookup_done;
   early_result = race.lookup_result;
   race.released = TRUE;
   g_cond_broadcast (&race.cond);
-  g_mutex_unlock (&race.mutex);
+  sl_mutex_unlock (&race.mutex);
 
   scanned = GPOINTER_TO_SIZE (g_thread_join (scanner));
   g_thread_join (looker);
