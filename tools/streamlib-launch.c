@@ -18,14 +18,12 @@
 
 #define PROGRAM_NAME "streamlib-launch"
 #define STATS_INTERVAL_MS 500
-#define END_POLL_INTERVAL_MS 100
 
 typedef struct
 {
   SlRuntime *runtime;
   GMainLoop *loop;
-  char     **links;
-  GPtrArray *counted_sources;   /* ids of sources with num-frames/produced */
+  char     **links;             /* the links the statistics show */
   gint64     started_at;
   gboolean   tty;
   gboolean   quiet;
@@ -34,7 +32,6 @@ typedef struct
   gboolean   draining;
   gboolean   failed;
   guint      stats_id;
-  guint      end_poll_id;
   guint      duration_id;
   guint      sigint_id;
   guint      sigterm_id;
@@ -216,7 +213,6 @@ launch_drain (Launch *launch)
   if (launch->draining)
     return;
   launch->draining = TRUE;
-  g_clear_handle_id (&launch->end_poll_id, g_source_remove);
   g_clear_handle_id (&launch->duration_id, g_source_remove);
 
   task = g_task_new (launch->runtime, NULL, drained, launch);
@@ -251,79 +247,14 @@ on_duration (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* A source is done when it stopped, failed, or produced all its frames. */
-static gboolean
-source_done (SlRuntime  *runtime,
-             const char *id)
+/* Every processor reached its end of stream by itself (the sources that
+ * count their frames produced them all, and everything went through): the
+ * run is over. Emitted on the main context. */
+static void
+on_runtime_eos (SlRuntime *runtime,
+                gpointer   user_data)
 {
-  g_autoptr(SlProcessor) processor = NULL;
-  SlProcessorState state = sl_runtime_get_processor_state (runtime, id);
-  gint64 num_frames = -1, produced = 0;
-
-  if (state == SL_PROCESSOR_STATE_STOPPED || state == SL_PROCESSOR_STATE_FAILED)
-    return TRUE;
-
-  processor = sl_runtime_get_processor (runtime, id);
-  if (processor == NULL)
-    return FALSE;
-
-  g_object_get (processor, "num-frames", &num_frames, "produced", &produced, NULL);
-  return num_frames >= 0 && produced >= num_frames;
-}
-
-static gboolean
-poll_end (gpointer user_data)
-{
-  Launch *launch = user_data;
-
-  for (guint i = 0; i < launch->counted_sources->len; i++)
-    if (!source_done (launch->runtime, g_ptr_array_index (launch->counted_sources, i)))
-      return G_SOURCE_CONTINUE;
-
-  launch->end_poll_id = 0;
-  launch_drain (launch);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-has_int64_property (GObjectClass *klass,
-                    const char   *name)
-{
-  GParamSpec *pspec = g_object_class_find_property (klass, name);
-
-  return pspec != NULL && pspec->value_type == G_TYPE_INT64 && (pspec->flags & G_PARAM_READABLE);
-}
-
-/* The run ends by itself when every source counts its frames (a
- * test-source with num-frames, say). Nodes without outputs are not sources:
- * they are sinks nothing is linked to. Returns FALSE if some source runs
- * for ever. */
-static gboolean
-find_counted_sources (Launch  *launch,
-                      SlGraph *graph)
-{
-  g_auto(GStrv) sources = sl_graph_get_sources (graph);
-  SlRegistry *registry = sl_graph_get_registry (graph);
-
-  for (guint i = 0; sources[i] != NULL; i++)
-    {
-      GType type = sl_registry_lookup (registry, sl_graph_get_node_factory (graph, sources[i]));
-      g_autoptr(GTypeClass) klass = NULL;
-      g_auto(GStrv) outputs = NULL;
-
-      if (type == G_TYPE_INVALID)
-        return FALSE;
-      klass = g_type_class_ref (type);
-      outputs = sl_processor_class_list_ports (SL_PROCESSOR_CLASS (klass), SL_PORT_OUTPUT);
-      if (outputs[0] == NULL)
-        continue;
-      if (!has_int64_property (G_OBJECT_CLASS (klass), "num-frames") ||
-          !has_int64_property (G_OBJECT_CLASS (klass), "produced"))
-        return FALSE;
-      g_ptr_array_add (launch->counted_sources, g_strdup (sources[i]));
-    }
-
-  return launch->counted_sources->len > 0;
+  launch_drain (user_data);
 }
 
 static void
@@ -407,8 +338,6 @@ main (int argc, char *argv[])
   g_autoptr(SlRuntime) runtime = NULL;
   g_autoptr(SlGraph) graph = NULL;
   g_autoptr(GMainLoop) loop = NULL;
-  g_autoptr(GPtrArray) counted_sources = NULL;
-  g_auto(GStrv) links = NULL;
   Launch launch = { 0, };
   double duration = -1;
   gboolean ok;
@@ -426,9 +355,11 @@ main (int argc, char *argv[])
                                   "  streamlib-launch 'test-source num-frames=100 ! passthrough ! counter-sink'\n"
                                   "or the graph in a JSON file (GRAPH.json), and prints live link statistics.\n"
                                   "\n"
-                                  "The run ends on Ctrl-C (or SIGTERM), after --duration, or once every source\n"
-                                  "that counts its frames (test-source num-frames=N) has produced them all.\n"
-                                  "It drains first, so no frame is lost; a second Ctrl-C exits at once."));
+                                  "The run ends on Ctrl-C (or SIGTERM), after --duration, or once every\n"
+                                  "processor has reached its end of stream by itself (every source produced\n"
+                                  "the frames it counts, such as test-source num-frames=N, and they all went\n"
+                                  "through). It drains first, so no frame is lost and files are finalised;\n"
+                                  "a second Ctrl-C exits at once."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail (error->message);
@@ -490,16 +421,14 @@ main (int argc, char *argv[])
     }
 
   loop = g_main_loop_new (NULL, FALSE);
-  links = sl_graph_list_links (graph);
-  counted_sources = g_ptr_array_new_with_free_func (g_free);
   launch.runtime = runtime;
   launch.loop = loop;
-  launch.links = links;
-  launch.counted_sources = counted_sources;
+  launch.links = sl_graph_list_links (graph);
   launch.quiet = quiet;
   launch.tty = isatty (STDOUT_FILENO);
 
   g_signal_connect (runtime, "error", G_CALLBACK (on_runtime_error), &launch);
+  g_signal_connect (runtime, "eos", G_CALLBACK (on_runtime_eos), &launch);
 
   launch.started_at = g_get_monotonic_time ();
   if (!sl_runtime_start (runtime, &error))
@@ -509,15 +438,12 @@ main (int argc, char *argv[])
   launch.sigterm_id = g_unix_signal_add (SIGTERM, on_unix_signal, &launch);
   if (!quiet)
     launch.stats_id = g_timeout_add (STATS_INTERVAL_MS, print_stats, &launch);
-  if (find_counted_sources (&launch, graph))
-    launch.end_poll_id = g_timeout_add (END_POLL_INTERVAL_MS, poll_end, &launch);
   if (duration >= 0)
     launch.duration_id = g_timeout_add ((guint) (duration * 1000), on_duration, &launch);
 
   g_main_loop_run (loop);
 
   g_clear_handle_id (&launch.stats_id, g_source_remove);
-  g_clear_handle_id (&launch.end_poll_id, g_source_remove);
   g_clear_handle_id (&launch.duration_id, g_source_remove);
   g_clear_handle_id (&launch.sigint_id, g_source_remove);
   g_clear_handle_id (&launch.sigterm_id, g_source_remove);
@@ -531,5 +457,6 @@ main (int argc, char *argv[])
     print_final_stats (&launch);
 
   g_signal_handlers_disconnect_by_data (runtime, &launch);
+  g_strfreev (launch.links);
   return launch.failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

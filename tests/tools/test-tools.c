@@ -4,10 +4,17 @@
  */
 
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <gst/gst.h>
 #include <json-glib/json-glib.h>
+
+#include "media-util.h"   /* reading files back with GStreamer */
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MediaInfo, media_info_clear)
 
 #define STRV(...) ((const char * const[]) { __VA_ARGS__, NULL })
 
@@ -511,10 +518,44 @@ test_launch_sigterm (void)
   check_interrupt (SIGTERM);
 }
 
+
+/* streamlib-launch: a run that ends on the runtime's end of stream */
+
+static void
+test_launch_ends_on_eos (void)
+{
+  g_auto(Result) result = { 0, };
+  g_auto(MediaInfo) info = { 0, };
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "flipped.webm", NULL);
+  g_autofree char *line =
+    g_strdup_printf ("video-test-source num-frames=30 is-live=false ! "
+                     "gst-filter description=\"videoconvert ! videoflip video-direction=90r\" ! "
+                     "file.video file-sink name=file location=\"%s\"", path);
+
+  /* Only the runtime's eos signal can end this run: video-test-source has
+   * no “produced” counter to poll, and nothing else ends it. */
+  run_tool (STRV (STREAMLIB_LAUNCH, line), &result);
+  g_assert_cmpint (result.exit_status, ==, 0);
+  g_assert_cmpstr (result.err, ==, "");
+  assert_contains (result.out, "video-test-source0.out->gst-filter0.in: pushed 30,");
+  assert_contains (result.out, "Stopped after");
+
+  /* The file is finalised, and the filter turned the picture. */
+  media_discover (path, &info);
+  g_assert_cmpuint (info.n_video, ==, 1);
+  g_assert_cmpint (info.width, ==, 240);
+  g_assert_cmpint (info.height, ==, 320);
+  g_assert_cmpuint (info.duration, >, 0);
+  g_assert_cmpuint (media_count_video_frames (path), >=, 1);
+  remove_temp_dir (dir, "flipped.webm");
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gst_init (&argc, &argv);
 
   g_test_add_func ("/tools/inspect/list", test_inspect_list);
   g_test_add_func ("/tools/inspect/factory", test_inspect_factory);
@@ -534,6 +575,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/tools/launch/processor-error", test_launch_processor_error);
   g_test_add_func ("/tools/launch/sigint", test_launch_sigint);
   g_test_add_func ("/tools/launch/sigterm", test_launch_sigterm);
+  g_test_add_func ("/tools/launch/ends-on-eos", test_launch_ends_on_eos);
 
   return g_test_run ();
 }
