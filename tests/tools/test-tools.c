@@ -551,6 +551,250 @@ test_launch_ends_on_eos (void)
   remove_temp_dir (dir, "flipped.webm");
 }
 
+/* streamlib-launch: a running tool, read line by line */
+
+enum { OUT, ERR };
+
+typedef struct _Running Running;
+
+typedef struct
+{
+  Running *running;
+  int      which;
+} Reader;
+
+struct _Running
+{
+  GSubprocess      *subprocess;
+  char             *command;
+  GDataInputStream *streams[2];
+  GPtrArray        *lines[2];   /* every line read so far */
+  guint             next[2];    /* the first line not yet matched */
+  gboolean          eof[2];
+  Reader            readers[2];
+  gboolean          exited;
+};
+
+static void read_next_line (Reader *reader);
+
+static void
+line_arrived (GObject      *source,
+              GAsyncResult *async_result,
+              gpointer      user_data)
+{
+  Reader *reader = user_data;
+  Running *running = reader->running;
+  g_autoptr(GError) error = NULL;
+  char *line = g_data_input_stream_read_line_finish_utf8 (running->streams[reader->which],
+                                                          async_result, NULL, &error);
+
+  g_assert_no_error (error);
+  if (line == NULL)
+    {
+      running->eof[reader->which] = TRUE;
+      return;
+    }
+  g_test_message ("%s: %s", reader->which == OUT ? "stdout" : "stderr", line);
+  g_ptr_array_add (running->lines[reader->which], line);
+  read_next_line (reader);
+}
+
+static void
+read_next_line (Reader *reader)
+{
+  g_data_input_stream_read_line_async (reader->running->streams[reader->which], G_PRIORITY_DEFAULT,
+                                       NULL, line_arrived, reader);
+}
+
+static void
+running_exited (GObject      *source,
+                GAsyncResult *async_result,
+                gpointer      user_data)
+{
+  Running *running = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), async_result, &error);
+  g_assert_no_error (error);
+  running->exited = TRUE;
+}
+
+static Running *
+running_start (const char * const *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GError) error = NULL;
+  Running *running = g_new0 (Running, 1);
+
+  running->command = g_strjoinv ("' '", (char **) argv);
+  g_test_message ("Starting '%s'", running->command);
+  running->subprocess = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+
+  running->streams[OUT] = g_data_input_stream_new (g_subprocess_get_stdout_pipe (running->subprocess));
+  running->streams[ERR] = g_data_input_stream_new (g_subprocess_get_stderr_pipe (running->subprocess));
+  for (int which = OUT; which <= ERR; which++)
+    {
+      running->lines[which] = g_ptr_array_new_with_free_func (g_free);
+      running->readers[which] = (Reader) { running, which };
+      read_next_line (&running->readers[which]);
+    }
+  g_subprocess_wait_async (running->subprocess, NULL, running_exited, running);
+  return running;
+}
+
+typedef gboolean (*RunningCondition) (Running *running, gconstpointer data);
+
+/* Iterates the main context until @condition holds, for TIMEOUT_SECONDS at
+ * most: then the tool is killed and the test fails. */
+static void
+running_wait (Running          *running,
+              RunningCondition  condition,
+              gconstpointer     data,
+              const char       *what)
+{
+  gboolean timed_out = FALSE;
+  guint timeout_id = g_timeout_add_seconds (TIMEOUT_SECONDS, on_timeout, &timed_out);
+
+  while (!condition (running, data))
+    {
+      if (timed_out)
+        {
+          g_subprocess_force_exit (running->subprocess);
+          g_error ("'%s': no %s within %d s", running->command, what, TIMEOUT_SECONDS);
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (timeout_id);
+}
+
+typedef struct
+{
+  int         which;
+  const char *prefix;
+  const char *line;   /* out: the line found */
+} LineWanted;
+
+static gboolean
+has_line (Running       *running,
+          gconstpointer  data)
+{
+  LineWanted *wanted = (LineWanted *) data;
+  GPtrArray *lines = running->lines[wanted->which];
+
+  for (; running->next[wanted->which] < lines->len; running->next[wanted->which]++)
+    {
+      const char *line = g_ptr_array_index (lines, running->next[wanted->which]);
+
+      if (g_str_has_prefix (line, wanted->prefix))
+        {
+          wanted->line = line;
+          running->next[wanted->which]++;
+          return TRUE;
+        }
+    }
+
+  if (running->eof[wanted->which])
+    g_error ("'%s' closed its %s without a line starting with “%s”", running->command,
+             wanted->which == OUT ? "stdout" : "stderr", wanted->prefix);
+  return FALSE;
+}
+
+/* The next line of stdout or stderr starting with @prefix, after the last
+ * line this found there. */
+static const char *
+running_wait_line (Running    *running,
+                   int         which,
+                   const char *prefix)
+{
+  LineWanted wanted = { which, prefix, NULL };
+  g_autofree char *what = g_strdup_printf ("line starting with “%s” on %s", prefix,
+                                           which == OUT ? "stdout" : "stderr");
+
+  running_wait (running, has_line, &wanted, what);
+  return wanted.line;
+}
+
+static gboolean
+has_ended (Running       *running,
+           gconstpointer  data)
+{
+  return running->exited && running->eof[OUT] && running->eof[ERR];
+}
+
+/* Sends @signum, waits for the tool to exit and returns its exit status. */
+static int
+running_stop (Running *running,
+              int      signum)
+{
+  g_subprocess_send_signal (running->subprocess, signum);
+  running_wait (running, has_ended, NULL, "exit after the signal");
+  return exit_status_of (running->subprocess);
+}
+
+static void
+running_free (Running *running)
+{
+  /* Only once it ended: no read is pending any more. */
+  g_assert_true (has_ended (running, NULL));
+  for (int which = OUT; which <= ERR; which++)
+    {
+      g_ptr_array_unref (running->lines[which]);
+      g_object_unref (running->streams[which]);
+    }
+  g_object_unref (running->subprocess);
+  g_free (running->command);
+  g_free (running);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Running, running_free)
+
+/* The count after “LINK: pushed ” in a statistics line. */
+static guint64
+pushed_on (const char *line,
+           const char *link)
+{
+  g_autofree char *key = g_strdup_printf ("%s: pushed ", link);
+  const char *found = strstr (line, key);
+
+  if (found == NULL)
+    g_error ("No “%s” in “%s”", key, line);
+  return g_ascii_strtoull (found + strlen (key), NULL, 10);
+}
+
+/* streamlib-launch: Ctrl-C drains, and the file written is playable */
+
+static void
+test_launch_sigint_file (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "out.webm", NULL);
+  g_autofree char *launch_line =
+    g_strdup_printf ("video-test-source is-live=true ! vp8-encoder ! "
+                     "file.video file-sink name=file location=\"%s\"", path);
+  g_autoptr(Running) running = running_start (STRV (STREAMLIB_LAUNCH, launch_line));
+  g_auto(MediaInfo) info = { 0, };
+  const char *line;
+
+  /* Interrupted once encoded frames reach the file sink. */
+  do
+    line = running_wait_line (running, OUT, "[");
+  while (pushed_on (line, "vp8-encoder0.out->file.video") == 0);
+
+  g_assert_cmpint (running_stop (running, SIGINT), ==, 0);
+  g_assert_cmpuint (running->lines[ERR]->len, ==, 0);
+  running_wait_line (running, OUT, "Stopped after");
+
+  media_discover (path, &info);
+  g_assert_cmpstr (info.container, ==, "video/webm");
+  g_assert_cmpuint (info.n_video, ==, 1);
+  g_assert_cmpstr (info.video_caps, ==, "video/x-vp8");
+  g_assert_cmpuint (info.duration, >, 0);
+  g_assert_cmpuint (media_count_video_frames (path), >=, 1);
+  remove_temp_dir (dir, "out.webm");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -576,6 +820,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/tools/launch/sigint", test_launch_sigint);
   g_test_add_func ("/tools/launch/sigterm", test_launch_sigterm);
   g_test_add_func ("/tools/launch/ends-on-eos", test_launch_ends_on_eos);
+  g_test_add_func ("/tools/launch/sigint-file", test_launch_sigint_file);
 
   return g_test_run ();
 }
