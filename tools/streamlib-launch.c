@@ -18,6 +18,9 @@
 
 #define PROGRAM_NAME "streamlib-launch"
 #define STATS_INTERVAL_MS 500
+/* A save is often several events (truncate, write, close; or write a
+ * temporary file, then rename it): the file is read once they stop. */
+#define WATCH_SETTLE_MS 100
 
 typedef struct
 {
@@ -35,12 +38,20 @@ typedef struct
   guint      duration_id;
   guint      sigint_id;
   guint      sigterm_id;
+
+  /* --watch */
+  const char   *watch_path;     /* as the user gave it */
+  char         *watch_name;     /* its base name, as the directory lists it */
+  GFileMonitor *monitor;        /* on the file's directory */
+  GBytes       *watch_contents; /* the contents last loaded or rejected */
+  guint         reload_id;
 } Launch;
 
 static gboolean print_json;
 static char *dot_file;
 static char *duration_text;
 static gboolean quiet;
+static gboolean watch;
 static gboolean show_version;
 static char **arguments;
 
@@ -53,6 +64,8 @@ static const GOptionEntry entries[] = {
     N_("Run for SECONDS, then drain and exit"), N_("SECONDS") },
   { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
     N_("Do not print link statistics"), NULL },
+  { "watch", 'w', 0, G_OPTION_ARG_NONE, &watch,
+    N_("Reload GRAPH.json whenever it changes, applying only what changed"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, &show_version,
     N_("Print the version and exit"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &arguments,
@@ -214,6 +227,10 @@ launch_drain (Launch *launch)
     return;
   launch->draining = TRUE;
   g_clear_handle_id (&launch->duration_id, g_source_remove);
+  /* The graph being drained is the one that ends: edits no longer apply. */
+  g_clear_handle_id (&launch->reload_id, g_source_remove);
+  if (launch->monitor != NULL)
+    g_file_monitor_cancel (launch->monitor);
 
   task = g_task_new (launch->runtime, NULL, drained, launch);
   g_task_run_in_thread (task, drain_thread);
@@ -255,6 +272,226 @@ on_runtime_eos (SlRuntime *runtime,
                 gpointer   user_data)
 {
   launch_drain (user_data);
+}
+
+/* --watch */
+
+static char *
+join_ids (GPtrArray *ids)
+{
+  GString *list = g_string_new (NULL);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      if (i > 0)
+        g_string_append (list, ", ");
+      g_string_append (list, g_ptr_array_index (ids, i));
+    }
+  return g_string_free (list, FALSE);
+}
+
+/* A literal format, so that the compiler checks it. */
+#define append_change(summary, format, ids) \
+  G_STMT_START { \
+    if ((ids)->len > 0) \
+      { \
+        g_autofree char *list__ = join_ids (ids); \
+        if ((summary)->len > 0) \
+          g_string_append ((summary), "; "); \
+        g_string_append_printf ((summary), (format), list__); \
+      } \
+  } G_STMT_END
+
+/* What differs between two graphs: “added b; changed src; linked
+ * src.out->b.in”. Nodes are compared by their checksum (factory and
+ * properties), links by their ends, capacity and overflow policy. */
+static char *
+describe_changes (SlGraph *before,
+                  SlGraph *after)
+{
+  g_autoptr(GString) summary = g_string_new (NULL);
+  g_autoptr(GPtrArray) added = g_ptr_array_new ();
+  g_autoptr(GPtrArray) removed = g_ptr_array_new ();
+  g_autoptr(GPtrArray) changed = g_ptr_array_new ();
+  g_autoptr(GPtrArray) linked = g_ptr_array_new ();
+  g_autoptr(GPtrArray) unlinked = g_ptr_array_new ();
+  g_autoptr(GPtrArray) reconfigured = g_ptr_array_new ();
+  g_auto(GStrv) old_nodes = sl_graph_list_nodes (before);
+  g_auto(GStrv) new_nodes = sl_graph_list_nodes (after);
+  g_auto(GStrv) old_links = sl_graph_list_links (before);
+  g_auto(GStrv) new_links = sl_graph_list_links (after);
+
+  for (guint i = 0; new_nodes[i] != NULL; i++)
+    {
+      g_autofree char *old_sum = sl_graph_get_node_checksum (before, new_nodes[i]);
+      g_autofree char *new_sum = sl_graph_get_node_checksum (after, new_nodes[i]);
+
+      if (old_sum == NULL)
+        g_ptr_array_add (added, new_nodes[i]);
+      else if (g_strcmp0 (old_sum, new_sum) != 0)
+        g_ptr_array_add (changed, new_nodes[i]);
+    }
+  for (guint i = 0; old_nodes[i] != NULL; i++)
+    if (!sl_graph_has_node (after, old_nodes[i]))
+      g_ptr_array_add (removed, old_nodes[i]);
+
+  for (guint i = 0; new_links[i] != NULL; i++)
+    {
+      guint old_capacity = 0, new_capacity = 0;
+      SlOverflowPolicy old_policy = 0, new_policy = 0;
+
+      if (!sl_graph_get_link_info (before, new_links[i], NULL, NULL, &old_capacity, &old_policy))
+        g_ptr_array_add (linked, new_links[i]);
+      else if (sl_graph_get_link_info (after, new_links[i], NULL, NULL, &new_capacity, &new_policy) &&
+               (old_capacity != new_capacity || old_policy != new_policy))
+        g_ptr_array_add (reconfigured, new_links[i]);
+    }
+  for (guint i = 0; old_links[i] != NULL; i++)
+    if (!sl_graph_has_link (after, old_links[i]))
+      g_ptr_array_add (unlinked, old_links[i]);
+
+  /* Translators: in “watch: applied graph.json (added x, y; removed z)”;
+   * %s is a list of node ids */
+  append_change (summary, _("added %s"), added);
+  /* Translators: %s is a list of node ids */
+  append_change (summary, _("removed %s"), removed);
+  /* Translators: %s is a list of node ids whose factory or properties changed */
+  append_change (summary, _("changed %s"), changed);
+  /* Translators: %s is a list of link ids (“a.out->b.in”) */
+  append_change (summary, _("linked %s"), linked);
+  /* Translators: %s is a list of link ids (“a.out->b.in”) */
+  append_change (summary, _("unlinked %s"), unlinked);
+  /* Translators: %s is a list of link ids whose capacity or overflow policy changed */
+  append_change (summary, _("reconfigured %s"), reconfigured);
+  if (summary->len == 0)
+    g_string_append (summary, _("nothing changed"));
+
+  return g_string_free (g_steal_pointer (&summary), FALSE);
+}
+
+static void
+watch_reject (Launch     *launch,
+              const char *message)
+{
+  launch_close_line (launch);
+  /* Translators: the first %s is the graph file, the second why it was not
+   * applied */
+  g_printerr (_("watch: %s: %s; keeping the running graph\n"), launch->watch_path, message);
+}
+
+/* Loads the watched file into the running runtime, which applies only the
+ * difference; a file that does not load changes nothing. */
+static gboolean
+watch_reload (gpointer user_data)
+{
+  Launch *launch = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) contents = NULL;
+  g_autoptr(SlGraph) before = NULL;
+  g_autoptr(SlGraph) after = NULL;
+  g_autofree char *changes = NULL;
+  char *data = NULL;
+  gsize length = 0;
+
+  launch->reload_id = 0;
+  if (launch->draining)
+    return G_SOURCE_REMOVE;
+
+  if (!g_file_get_contents (launch->watch_path, &data, &length, &error))
+    {
+      /* Between the two steps of a save by rename, or removed: the next
+       * version will come with its own event. */
+      if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        watch_reject (launch, error->message);
+      return G_SOURCE_REMOVE;
+    }
+  contents = g_bytes_new_take (data, length);
+
+  /* Saved again as it was (or a change of its attributes only). */
+  if (launch->watch_contents != NULL && g_bytes_equal (contents, launch->watch_contents))
+    return G_SOURCE_REMOVE;
+  g_clear_pointer (&launch->watch_contents, g_bytes_unref);
+  launch->watch_contents = g_bytes_ref (contents);
+
+  before = sl_runtime_get_graph (launch->runtime);
+  if (!sl_runtime_load_from_data (launch->runtime, data, length, &error))
+    {
+      watch_reject (launch, error->message);
+      return G_SOURCE_REMOVE;
+    }
+  after = sl_runtime_get_graph (launch->runtime);
+
+  g_strfreev (launch->links);
+  launch->links = sl_graph_list_links (after);
+
+  changes = describe_changes (before, after);
+  launch_close_line (launch);
+  /* Translators: the first %s is the graph file, the second what changed
+   * (“added x; linked a.out->x.in”) */
+  g_print (_("watch: applied %s (%s)\n"), launch->watch_path, changes);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+is_watched_file (Launch *launch,
+                 GFile  *file)
+{
+  g_autofree char *name = NULL;
+
+  if (file == NULL)
+    return FALSE;
+  name = g_file_get_basename (file);
+  return g_strcmp0 (name, launch->watch_name) == 0;
+}
+
+static void
+on_watch_event (GFileMonitor      *monitor,
+                GFile             *file,
+                GFile             *other_file,
+                GFileMonitorEvent  event,
+                gpointer           user_data)
+{
+  Launch *launch = user_data;
+
+  switch (event)
+    {
+    case G_FILE_MONITOR_EVENT_CHANGED:
+    case G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT:
+    case G_FILE_MONITOR_EVENT_CREATED:
+    case G_FILE_MONITOR_EVENT_MOVED_IN:
+    case G_FILE_MONITOR_EVENT_RENAMED:   /* other_file is the new name */
+      break;
+    default:
+      return;
+    }
+
+  if (launch->draining || !(is_watched_file (launch, file) || is_watched_file (launch, other_file)))
+    return;
+
+  /* Read the file once the save settles. */
+  g_clear_handle_id (&launch->reload_id, g_source_remove);
+  launch->reload_id = g_timeout_add (WATCH_SETTLE_MS, watch_reload, launch);
+}
+
+/* The directory is watched rather than the file: an editor that saves by
+ * writing a new file and renaming it over the old one replaces the file a
+ * file monitor would watch. */
+static gboolean
+watch_start (Launch      *launch,
+             const char  *path,
+             GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GFile) directory = g_file_get_parent (file);
+
+  launch->watch_path = path;
+  launch->watch_name = g_file_get_basename (file);
+  launch->monitor = g_file_monitor_directory (directory, G_FILE_MONITOR_WATCH_MOVES, NULL, error);
+  if (launch->monitor == NULL)
+    return FALSE;
+
+  g_signal_connect (launch->monitor, "changed", G_CALLBACK (on_watch_event), launch);
+  return TRUE;
 }
 
 static void
@@ -359,7 +596,11 @@ main (int argc, char *argv[])
                                   "processor has reached its end of stream by itself (every source produced\n"
                                   "the frames it counts, such as test-source num-frames=N, and they all went\n"
                                   "through). It drains first, so no frame is lost and files are finalised;\n"
-                                  "a second Ctrl-C exits at once."));
+                                  "a second Ctrl-C exits at once.\n"
+                                  "\n"
+                                  "With --watch, each time GRAPH.json is saved the running graph is changed\n"
+                                  "to match it: only the processors and links that changed are touched. An\n"
+                                  "edit that does not load is reported and the running graph is kept."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail (error->message);
@@ -391,9 +632,27 @@ main (int argc, char *argv[])
         }
     }
 
+  if (watch && !is_graph_file (arguments))
+    return fail (_("--watch needs a graph file (GRAPH.json), not a launch line"));
+
   runtime = sl_runtime_new ();
+  launch.runtime = runtime;
   if (is_graph_file (arguments))
-    ok = sl_runtime_load_from_file (runtime, arguments[0], &error);
+    {
+      char *data = NULL;
+      gsize length = 0;
+
+      /* Watch before reading: a save made in between is not missed. */
+      if (watch && !watch_start (&launch, arguments[0], &error))
+        return fail (error->message);
+
+      ok = g_file_get_contents (arguments[0], &data, &length, &error);
+      if (ok)
+        {
+          launch.watch_contents = g_bytes_new_take (data, length);
+          ok = sl_runtime_load_from_data (runtime, data, length, &error);
+        }
+    }
   else
     {
       g_autofree char *line = join_arguments (arguments);
@@ -401,7 +660,12 @@ main (int argc, char *argv[])
       ok = sl_runtime_parse_launch (runtime, line, &error);
     }
   if (!ok)
-    return fail (error->message);
+    {
+      g_clear_object (&launch.monitor);
+      g_clear_pointer (&launch.watch_name, g_free);
+      g_clear_pointer (&launch.watch_contents, g_bytes_unref);
+      return fail (error->message);
+    }
 
   graph = sl_runtime_get_graph (runtime);
   if (print_json)
@@ -421,7 +685,6 @@ main (int argc, char *argv[])
     }
 
   loop = g_main_loop_new (NULL, FALSE);
-  launch.runtime = runtime;
   launch.loop = loop;
   launch.links = sl_graph_list_links (graph);
   launch.quiet = quiet;
@@ -444,6 +707,7 @@ main (int argc, char *argv[])
   g_main_loop_run (loop);
 
   g_clear_handle_id (&launch.stats_id, g_source_remove);
+  g_clear_handle_id (&launch.reload_id, g_source_remove);
   g_clear_handle_id (&launch.duration_id, g_source_remove);
   g_clear_handle_id (&launch.sigint_id, g_source_remove);
   g_clear_handle_id (&launch.sigterm_id, g_source_remove);
@@ -457,6 +721,9 @@ main (int argc, char *argv[])
     print_final_stats (&launch);
 
   g_signal_handlers_disconnect_by_data (runtime, &launch);
+  g_clear_object (&launch.monitor);
+  g_clear_pointer (&launch.watch_name, g_free);
+  g_clear_pointer (&launch.watch_contents, g_bytes_unref);
   g_strfreev (launch.links);
   return launch.failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

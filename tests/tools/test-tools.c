@@ -716,6 +716,14 @@ running_wait_line (Running    *running,
   return wanted.line;
 }
 
+/* Skips what was printed so far: the next lines waited for come later. */
+static void
+running_skip (Running *running,
+              int      which)
+{
+  running->next[which] = running->lines[which]->len;
+}
+
 static gboolean
 has_ended (Running       *running,
            gconstpointer  data)
@@ -761,6 +769,163 @@ pushed_on (const char *line,
   if (found == NULL)
     g_error ("No “%s” in “%s”", key, line);
   return g_ascii_strtoull (found + strlen (key), NULL, 10);
+}
+
+/* streamlib-launch --watch */
+
+static void
+write_renamed (const char *path,
+               const char *contents)
+{
+  g_autofree char *temporary = g_strconcat (path, ".new", NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* As editors that save a new file and rename it over the old one. */
+  g_assert_true (g_file_set_contents (temporary, contents, -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_rename (temporary, path), ==, 0);
+}
+
+static void
+write_in_place (const char *path,
+                const char *contents)
+{
+  FILE *file = fopen (path, "w");
+
+  /* As editors that truncate the file and write it again. */
+  g_assert_nonnull (file);
+  g_assert_cmpint (fputs (contents, file), >=, 0);
+  g_assert_cmpint (fclose (file), ==, 0);
+}
+
+#define WATCH_GRAPH \
+  "{ \"nodes\": [" \
+  "    { \"id\": \"src\", \"factory\": \"test-source\", \"properties\": { \"rate\": 500 } }," \
+  "    { \"id\": \"sink\", \"factory\": \"counter-sink\" } ]," \
+  "  \"links\": [ { \"from\": \"src.out\", \"to\": \"sink.in\" } ] }"
+
+/* A node added, a property changed, a link added. */
+#define WATCH_GRAPH_ADDED \
+  "{ \"nodes\": [" \
+  "    { \"id\": \"src\", \"factory\": \"test-source\", \"properties\": { \"rate\": 400 } }," \
+  "    { \"id\": \"sink\", \"factory\": \"counter-sink\" }," \
+  "    { \"id\": \"b\", \"factory\": \"counter-sink\" } ]," \
+  "  \"links\": [ { \"from\": \"src.out\", \"to\": \"sink.in\" }," \
+  "              { \"from\": \"src.out\", \"to\": \"b.in\" } ] }"
+
+/* The node and its link removed, the other link reconfigured. */
+#define WATCH_GRAPH_REMOVED \
+  "{ \"nodes\": [" \
+  "    { \"id\": \"src\", \"factory\": \"test-source\", \"properties\": { \"rate\": 400 } }," \
+  "    { \"id\": \"sink\", \"factory\": \"counter-sink\" } ]," \
+  "  \"links\": [ { \"from\": \"src.out\", \"to\": \"sink.in\", \"capacity\": 4 } ] }"
+
+typedef struct
+{
+  const char *what;
+  const char *contents;
+  const char *message;   /* in the rejection */
+} BadEdit;
+
+static const BadEdit bad_edits[] = {
+  { "malformed JSON", "{ \"nodes\": [ { \"id\": ", "Malformed graph JSON" },
+  { "unknown factory",
+    "{ \"nodes\": [ { \"id\": \"src\", \"factory\": \"no-such-factory\" } ], \"links\": [] }",
+    "No processor factory named “no-such-factory”" },
+  { "bad property value",
+    "{ \"nodes\": [ { \"id\": \"src\", \"factory\": \"test-source\","
+    "               \"properties\": { \"rate\": \"fast\" } } ], \"links\": [] }",
+    "rate" },
+  { "cycle",
+    "{ \"nodes\": [ { \"id\": \"a\", \"factory\": \"passthrough\" },"
+    "               { \"id\": \"b\", \"factory\": \"passthrough\" } ],"
+    "  \"links\": [ { \"from\": \"a.out\", \"to\": \"b.in\" },"
+    "              { \"from\": \"b.out\", \"to\": \"a.in\" } ] }",
+    "cycle" },
+};
+
+static void
+test_launch_watch (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *path = g_build_filename (dir, "graph.json", NULL);
+  g_autofree char *applied = g_strdup_printf ("watch: applied %s (", path);
+  g_autofree char *rejected = g_strdup_printf ("watch: %s: ", path);
+  g_autoptr(Running) running = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *line;
+  guint64 before;
+
+  g_assert_true (g_file_set_contents (path, WATCH_GRAPH, -1, &error));
+  g_assert_no_error (error);
+  running = running_start (STRV (STREAMLIB_LAUNCH, "--watch", path));
+
+  line = running_wait_line (running, OUT, "[");
+  assert_contains (line, "src.out->sink.in: pushed ");
+
+  /* Saved by rename: only the difference is applied, and said. */
+  write_renamed (path, WATCH_GRAPH_ADDED);
+  line = running_wait_line (running, OUT, "watch: ");
+  g_assert_true (g_str_has_prefix (line, applied));
+  g_assert_cmpstr (line + strlen (applied), ==, "added b; changed src; linked src.out->b.in)");
+  /* The statistics follow the new graph, and frames reach the new sink. */
+  line = running_wait_line (running, OUT, "[");
+  assert_contains (line, "src.out->sink.in: pushed ");
+  assert_contains (line, "src.out->b.in: pushed ");
+  while (pushed_on (line, "src.out->b.in") == 0)
+    line = running_wait_line (running, OUT, "[");
+
+  /* Saved in place. */
+  write_in_place (path, WATCH_GRAPH_REMOVED);
+  line = running_wait_line (running, OUT, "watch: ");
+  g_assert_true (g_str_has_prefix (line, applied));
+  g_assert_cmpstr (line + strlen (applied), ==,
+                   "removed b; unlinked src.out->b.in; reconfigured src.out->sink.in)");
+  line = running_wait_line (running, OUT, "[");
+  g_assert_null (strstr (line, "src.out->b.in"));
+
+  /* Bad edits, in place and by rename: each is reported on stderr and
+   * changes nothing. */
+  for (guint i = 0; i < G_N_ELEMENTS (bad_edits); i++)
+    {
+      g_test_message ("Bad edit: %s", bad_edits[i].what);
+      if (i % 2 == 0)
+        write_in_place (path, bad_edits[i].contents);
+      else
+        write_renamed (path, bad_edits[i].contents);
+      line = running_wait_line (running, ERR, "watch: ");
+      g_assert_true (g_str_has_prefix (line, rejected));
+      assert_contains (line, bad_edits[i].message);
+      g_assert_true (g_str_has_suffix (line, "; keeping the running graph"));
+    }
+
+  /* The graph still runs as it was. */
+  running_skip (running, OUT);
+  line = running_wait_line (running, OUT, "[");
+  before = pushed_on (line, "src.out->sink.in");
+  g_assert_null (strstr (line, "src.out->b.in"));
+  line = running_wait_line (running, OUT, "[");
+  g_assert_cmpuint (pushed_on (line, "src.out->sink.in"), >, before);
+  g_assert_null (strstr (line, "src.out->b.in"));
+
+  /* Nothing but the rejections on stderr, and none applied. */
+  g_assert_cmpuint (running->lines[ERR]->len, ==, G_N_ELEMENTS (bad_edits));
+
+  g_assert_cmpint (running_stop (running, SIGINT), ==, 0);
+  running_wait_line (running, OUT, "Stopped after");
+  g_assert_cmpuint (running->lines[ERR]->len, ==, G_N_ELEMENTS (bad_edits));
+  remove_temp_dir (dir, "graph.json");
+}
+
+static void
+test_launch_watch_needs_file (void)
+{
+  g_auto(Result) result = { 0, };
+
+  run_tool (STRV (STREAMLIB_LAUNCH, "--watch", "test-source ! null-sink"), &result);
+  g_assert_cmpint (result.exit_status, ==, 1);
+  assert_contains (result.err, "streamlib-launch: --watch needs a graph file");
+  g_assert_cmpstr (result.out, ==, "");
 }
 
 /* streamlib-launch: Ctrl-C drains, and the file written is playable */
@@ -820,6 +985,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/tools/launch/sigint", test_launch_sigint);
   g_test_add_func ("/tools/launch/sigterm", test_launch_sigterm);
   g_test_add_func ("/tools/launch/ends-on-eos", test_launch_ends_on_eos);
+  g_test_add_func ("/tools/launch/watch", test_launch_watch);
+  g_test_add_func ("/tools/launch/watch-needs-file", test_launch_watch_needs_file);
   g_test_add_func ("/tools/launch/sigint-file", test_launch_sigint_file);
 
   return g_test_run ();
