@@ -545,7 +545,7 @@ sl_graph_store_property (SlGraphNode   *node,
       g_autofree char *shown = text != NULL ? g_strdup (text) : g_strdup_value_contents (value);
 
       g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE,
-                   _("Value “%s” is out of range for property “%s” of “%s”"),
+                   _("Value “%s” is not valid for property “%s” of “%s” (out of range or refused by the processor)"),
                    shown != NULL ? shown : "?", pspec->name, node->id);
       return FALSE;
     }
@@ -612,7 +612,7 @@ sl_graph_set_node_property (SlGraph       *self,
       g_autofree char *shown = g_strdup_value_contents (value);
 
       g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE,
-                   _("Value “%s” is out of range for property “%s” of “%s”"),
+                   _("Value “%s” is not valid for property “%s” of “%s” (out of range or refused by the processor)"),
                    shown, pspec->name, id);
       return FALSE;
     }
