@@ -114,6 +114,7 @@ test_isolation (gconstpointer data)
   g_free (test_link (runtime, "src", "good"));
   g_free (test_link (runtime, "bad-setup", "after-setup"));
   g_free (test_link (runtime, "bad-process", "after-process"));
+  test_configure (runtime, "bad-process.out->after-process.in", 4, SL_OVERFLOW_BLOCK);
 
   test_start (runtime);
   wait_errors (&errors, 2);
@@ -141,7 +142,10 @@ test_isolation (gconstpointer data)
   g_assert_cmpint (sl_runtime_get_processor_state (runtime, "after-setup"), ==, SL_PROCESSOR_STATE_RUNNING);
   g_assert_cmpint (sl_runtime_get_processor_state (runtime, "src"), ==, SL_PROCESSOR_STATE_RUNNING);
   g_assert_cmpint (sl_runtime_get_state (runtime), ==, SL_RUNTIME_STATE_RUNNING);
-  /* The frames before the failure went through; none after. */
+  /* The frames before the failure went through (lossless link); none
+   * after. */
+  test_wait_int64 (runtime, "after-process", "count", 10);
+  test_iterate_for (10 * 1000);
   g_assert_cmpint (test_get_int64 (runtime, "after-process", "count"), ==, 10);
   g_assert_cmpint (test_get_int64 (runtime, "after-setup", "count"), ==, 0);
   /* A failed setup runs no process, and no teardown. */

@@ -265,7 +265,9 @@ test_drain_lossy_chain (void)
   test_configure (runtime, links[2], 1, SL_OVERFLOW_DROP_OLDEST);
 
   test_start (runtime);
-  test_wait_int64 (runtime, "sink", "count", test_under_sanitizer () ? 500 : 5000);
+  /* The source runs flat out and the links are lossy: under CPU contention
+   * the consumers get few frames through, so do not ask for many. */
+  test_wait_int64 (runtime, "sink", "count", 200);
   test_stop (runtime, SL_STOP_DRAIN);
 
   for (guint i = 0; i < G_N_ELEMENTS (links); i++)

@@ -22,7 +22,10 @@ test_wait_for (TestCondition  condition,
   while (!condition (user_data))
     {
       if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
+        {
+          test_dump_stacks ();
+          g_error ("Timed out waiting for %s", what);
+        }
       /* Non-blocking iteration plus a short bounded wait on the context:
        * processor threads change what we watch without waking us. */
       if (!g_main_context_iteration (context, FALSE))
@@ -159,6 +162,23 @@ test_iterate_for (gint64 duration_us)
   test_wait_for (deadline_passed, &data, "a fixed delay");
 }
 
+/* Debugging aid, with TEST_WATCHDOG_GDB set: every thread's stack. */
+void
+test_dump_stacks (void)
+{
+  g_autofree char *command = NULL;
+
+  if (g_getenv ("TEST_WATCHDOG_GDB") == NULL)
+    return;
+
+  command = g_strdup_printf ("gdb -q -batch -p %d -ex 'thread apply all bt 20' 1>&2", (int) getpid ());
+#ifdef PR_SET_PTRACER
+  prctl (PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
+#endif
+  if (system (command) != 0)
+    g_printerr ("could not run gdb\n");
+}
+
 /* Watchdog: one thread, armed with a deadline that test_watchdog_kick()
  * pushes back. */
 
@@ -180,18 +200,7 @@ watchdog_thread (gpointer data)
       if (watchdog_armed && g_get_monotonic_time () > watchdog_deadline)
         {
           g_printerr ("Watchdog: timed out waiting for %s (deadlock?)\n", watchdog_what);
-          if (g_getenv ("TEST_WATCHDOG_GDB") != NULL)
-            {
-              /* Debugging aid: every thread's stack, then fail. */
-              g_autofree char *command =
-                g_strdup_printf ("gdb -q -batch -p %d -ex 'thread apply all bt 20' 1>&2", (int) getpid ());
-
-#ifdef PR_SET_PTRACER
-              prctl (PR_SET_PTRACER, PR_SET_PTRACER_ANY, 0, 0, 0);
-#endif
-              if (system (command) != 0)
-                g_printerr ("Watchdog: could not run gdb\n");
-            }
+          test_dump_stacks ();
           abort ();
         }
 

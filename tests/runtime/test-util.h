@@ -49,6 +49,9 @@ void         test_watchdog_arm      (const char    *what);
 /* Gives an armed watchdog another TEST_TIMEOUT_US. */
 void         test_watchdog_kick     (void);
 void         test_watchdog_disarm   (void);
+/* With TEST_WATCHDOG_GDB set, prints every thread's stack (gdb); a timed
+ * out wait and the watchdog call it. */
+void         test_dump_stacks       (void);
 
 /* sl_runtime_stop / pause from the test's thread, under a watchdog. */
 void         test_stop              (SlRuntime     *runtime,
