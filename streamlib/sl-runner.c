@@ -442,16 +442,22 @@ sl_runner_has_work (gpointer user_data)
   SlRunner *runner = user_data;
   gboolean any_linked, all_eos, has_frames;
 
-  if (atomic_load (&runner->n_controls) > 0 || atomic_load (&runner->stop_requested) ||
-      atomic_load (&runner->drain_requested))
+  if (atomic_load (&runner->n_controls) > 0 || atomic_load (&runner->stop_requested))
     return TRUE;
 
-  if (runner->processor == NULL || !runner->setup_ok)
+  if (runner->processor == NULL)
     return FALSE;
+
+  /* A processor that failed in setup only waits to be stopped or drained. */
+  if (!runner->setup_ok)
+    return atomic_load (&runner->drain_requested);
 
   has_frames = sl_runner_inputs (runner, &any_linked, &all_eos);
 
-  if (atomic_load (&runner->drain_requested))
+  /* Draining: wake up to leave once the inputs have ended; until then, only
+   * frames wake it (waking on the request alone would spin). */
+  if (atomic_load (&runner->drain_requested) &&
+      (sl_runner_is_done (runner) || !any_linked || all_eos))
     return TRUE;
   if (atomic_load (&runner->finish_requested) && !runner->eos_sent)
     return TRUE;
