@@ -30,6 +30,8 @@ typedef struct
 
 static const Action actions[] = {
   { "add", "add|probe-sink|added" },
+  { "add-main", "add|probe-main|added" },
+  { "link-main", "add|probe-main|added;link|src|added" },
   { "link", "link|src|spare" },
   { "unlink", "unlink|src.out->other.in" },
   { "remove-self", "remove-self" },
@@ -139,11 +141,14 @@ test_scenario (gconstpointer data)
    * stopping may fail with an error, never hang. */
   if (scenario->phase != PHASE_TEARDOWN_DRAIN)
     {
-      if (g_str_equal (name, "add") || g_str_equal (name, "commit"))
+      if (g_str_equal (name, "add") || g_str_equal (name, "commit") ||
+          g_str_equal (name, "add-main") || g_str_equal (name, "link-main"))
         {
-          g_assert_true (action_ok (scenario, "commit") || action_ok (scenario, "add|probe-sink|added"));
+          g_assert_true (action_ok (scenario, "commit") ||
+                         action_ok (scenario, "add|probe-sink|added") ||
+                         action_ok (scenario, "add|probe-main|added"));
           test_wait_processor_state (runtime, "added", SL_PROCESSOR_STATE_RUNNING);
-          if (g_str_equal (name, "commit"))
+          if (g_str_equal (name, "commit") || g_str_equal (name, "link-main"))
             test_wait_int64 (runtime, "added", "count", 3);
         }
       else if (g_str_equal (name, "link"))
@@ -313,6 +318,38 @@ test_concurrent_edits (void)
   test_stop (runtime, SL_STOP_DRAIN);
 }
 
+/* The application pauses (and waits for the gate) just as a processor thread
+ * adds a main-context processor, which only the application's thread can
+ * build: neither may wait for the other. */
+static void
+test_pause_while_adding_main_context (void)
+{
+  g_autoptr(SlRuntime) runtime = test_runtime_new ();
+  g_autoptr(GError) error = NULL;
+
+  test_recorder_reset ();
+  test_register_processors (runtime);
+  test_gate_close ("go");
+  g_free (test_add (runtime, "test-source", "src"));
+  test_set (runtime, "src", "rate", "2000");
+  g_free (test_add (runtime, "probe", "actor"));
+  g_free (test_link (runtime, "src", "actor"));
+  test_set (runtime, "actor", "action", "gate|go;add|probe-main|ui;link|src|ui");
+  test_set (runtime, "actor", "action-phase", "process");
+  test_set (runtime, "actor", "action-at", "3");
+  test_start (runtime);
+
+  test_wait_recorded ("actor", "gate go waiting");
+  test_gate_open ("go");
+  test_pause (runtime);
+  test_wait_recorded ("actor", "actions done process");
+  g_assert_true (test_recorder_has ("actor", "action process add|probe-main|ui ok"));
+  g_assert_true (sl_runtime_resume (runtime, &error));
+  g_assert_no_error (error);
+  test_wait_int64 (runtime, "ui", "count", 5);
+  test_stop (runtime, SL_STOP_DRAIN);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -337,6 +374,7 @@ main (int argc, char *argv[])
         }
   g_test_add_func ("/runtime/deadlock/everyone-stops", test_everyone_stops);
   g_test_add_func ("/runtime/deadlock/concurrent-edits", test_concurrent_edits);
+  g_test_add_func ("/runtime/deadlock/pause-while-adding-main-context", test_pause_while_adding_main_context);
 
   return g_test_run ();
 }

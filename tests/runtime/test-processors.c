@@ -159,6 +159,17 @@ run_one_action (SlProcessor  *processor,
     return sl_runtime_stop (runtime, SL_STOP_DRAIN, error);
   if (g_str_equal (verb, "stop-immediate"))
     return sl_runtime_stop (runtime, SL_STOP_IMMEDIATE, error);
+  if (g_str_equal (verb, "gate") && argc == 2)
+    {
+      /* Wait (bounded) until the test opens the gate. */
+      test_record (self_id, "gate %s waiting", argv[1]);
+      if (!test_gate_wait (argv[1]))
+        {
+          g_set_error (error, SL_ERROR, SL_ERROR_TIMEOUT, "gate %s never opened", argv[1]);
+          return FALSE;
+        }
+      return TRUE;
+    }
   if (g_str_equal (verb, "get-state"))
     {
       (void) sl_runtime_get_state (runtime);
