@@ -103,7 +103,7 @@ test_eos_signal (void)
 int
 main (int argc, char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  test_init (&argc, &argv);
 
   g_test_add_func ("/runtime/basic/run-to-end-and-drain", test_run_to_end_and_drain);
   g_test_add_func ("/runtime/basic/eos-signal", test_eos_signal);

@@ -356,7 +356,7 @@ main (int argc, char *argv[])
   static const char *kinds[] = { "probe", "probe-main" };
   g_autoptr(GPtrArray) scenarios = g_ptr_array_new_with_free_func (g_free);
 
-  g_test_init (&argc, &argv, NULL);
+  test_init (&argc, &argv);
 
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
     for (guint p = 0; p < N_PHASES; p++)

@@ -641,7 +641,7 @@ main (int argc, char *argv[])
   };
   static const char *state_names[] = { "idle", "running", "paused" };
 
-  g_test_init (&argc, &argv, NULL);
+  test_init (&argc, &argv);
 
   g_test_add_func ("/runtime/delta/setup-sees-links", test_setup_sees_links);
   g_test_add_func ("/runtime/delta/teardown-sees-unwired", test_teardown_sees_unwired);

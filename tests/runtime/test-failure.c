@@ -354,7 +354,7 @@ test_replace_failed (void)
 int
 main (int argc, char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  test_init (&argc, &argv);
 
   g_test_add_data_func ("/runtime/failure/isolation/thread", "probe", test_isolation);
   g_test_add_data_func ("/runtime/failure/isolation/main-context", "probe-main", test_isolation);

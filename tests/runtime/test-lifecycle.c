@@ -194,7 +194,7 @@ test_restart (void)
 int
 main (int argc, char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  test_init (&argc, &argv);
 
   g_test_add_func ("/runtime/lifecycle/processor-outlives-runtime", test_processor_outlives_runtime);
   g_test_add_func ("/runtime/lifecycle/processor-outlives-run", test_processor_outlives_run);

@@ -440,7 +440,7 @@ test_release_blocked_producer (gconstpointer data)
 int
 main (int argc, char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  test_init (&argc, &argv);
 
   g_test_add_data_func ("/runtime/links/overflow/drop-newest",
                         GINT_TO_POINTER (SL_OVERFLOW_DROP_NEWEST), test_overflow);

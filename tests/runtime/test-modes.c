@@ -581,7 +581,7 @@ test_thread_names (void)
 int
 main (int argc, char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  test_init (&argc, &argv);
 
   g_test_add_func ("/runtime/modes/pause/gate", test_pause_gate);
   g_test_add_func ("/runtime/modes/pause/blocked-producer", test_pause_with_blocked_producer);

@@ -565,7 +565,7 @@ test_no_eos (void)
 int
 main (int argc, char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  test_init (&argc, &argv);
 
   g_test_add_func ("/runtime/signals/in-order", test_signals_in_order);
   g_test_add_func ("/runtime/signals/failure", test_signals_failure);

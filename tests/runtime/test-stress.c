@@ -523,7 +523,7 @@ test_stress (void)
 int
 main (int argc, char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  test_init (&argc, &argv);
 
   g_test_add_func ("/runtime/stress/random-edits", test_stress);
 

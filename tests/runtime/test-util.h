@@ -35,6 +35,10 @@ SlRuntime   *test_runtime_new       (void);
 
 /* ---- additions for the runtime suites ---------------------------------- */
 
+/* g_test_init(), with GSlice off (see test-util.c). */
+void         test_init              (int           *argc,
+                                     char        ***argv);
+
 /* Whether the suite runs under a sanitizer (scale stress down). */
 gboolean     test_under_sanitizer   (void);
 
