@@ -366,6 +366,32 @@ test_main_context_add_remove (void)
   test_stop (runtime, SL_STOP_DRAIN);
 }
 
+/* Processor code (on its own thread) adds a main-context processor: it is
+ * built and run on the main thread all the same. */
+static void
+test_main_context_added_by_processor (void)
+{
+  g_autoptr(SlRuntime) runtime = new_runtime ();
+  GThread *main_thread = g_thread_self ();
+
+  g_free (test_add (runtime, "test-source", "src"));
+  test_set (runtime, "src", "rate", "2000");
+  g_free (test_add (runtime, "probe", "actor"));
+  g_free (test_link (runtime, "src", "actor"));
+  test_set (runtime, "actor", "action",
+            "add|probe-main|ui0;link|actor|ui0;add|probe-main|ui1;link|src|ui1");
+  test_set (runtime, "actor", "action-phase", "process");
+  test_set (runtime, "actor", "action-at", "2");
+  test_start (runtime);
+
+  test_wait_recorded ("actor", "actions done process");
+  test_wait_int64 (runtime, "ui0", "count", 5);
+  test_wait_int64 (runtime, "ui1", "count", 5);
+  test_stop (runtime, SL_STOP_DRAIN);
+  assert_all_on_thread ("ui0", main_thread, 3);
+  assert_all_on_thread ("ui1", main_thread, 3);
+}
+
 /* A main-context source drives itself with sl_processor_schedule(), as a
  * JavaScript source would: process must run, on the main thread. */
 static void
@@ -592,6 +618,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/runtime/modes/main-context/affinity", test_main_context_affinity);
   g_test_add_func ("/runtime/modes/main-context/add-remove", test_main_context_add_remove);
   g_test_add_func ("/runtime/modes/main-context/source", test_main_context_source);
+  g_test_add_func ("/runtime/modes/main-context/added-by-processor", test_main_context_added_by_processor);
   g_test_add_func ("/runtime/modes/main-context/block-link", test_main_context_block_link);
   g_test_add_func ("/runtime/modes/main-context/stop-from-other-thread",
                    test_main_context_stop_from_other_thread);
