@@ -43,6 +43,43 @@ assert_stats (SlRuntime  *runtime,
   g_assert_cmpuint (sl_link_stats_get_queued (stats), ==, queued);
 }
 
+typedef struct
+{
+  SlRuntime  *runtime;
+  const char *link;
+  guint64     pushed, popped, dropped, queued;
+} WaitStats;
+
+static gboolean
+stats_are (gpointer data)
+{
+  WaitStats *wait = data;
+  g_autoptr(SlLinkStats) stats = test_link_stats (wait->runtime, wait->link);
+
+  return sl_link_stats_get_pushed (stats) == wait->pushed &&
+         sl_link_stats_get_popped (stats) == wait->popped &&
+         sl_link_stats_get_dropped (stats) == wait->dropped &&
+         sl_link_stats_get_queued (stats) == wait->queued;
+}
+
+/* The counters are a live snapshot: a push under way is counted as pushed
+ * before it is queued or dropped. Wait for them to settle on the values. */
+static void
+wait_stats (SlRuntime  *runtime,
+            const char *link,
+            guint64     pushed,
+            guint64     popped,
+            guint64     dropped,
+            guint64     queued)
+{
+  WaitStats wait = { runtime, link, pushed, popped, dropped, queued };
+  g_autofree char *what = g_strdup_printf ("%s at pushed %" G_GUINT64_FORMAT ", popped %" G_GUINT64_FORMAT
+                                           ", dropped %" G_GUINT64_FORMAT ", queued %" G_GUINT64_FORMAT,
+                                           link, pushed, popped, dropped, queued);
+
+  test_wait_for (stats_are, &wait, what);
+}
+
 /* app-source → probe-sink (held in setup) with a link of 4: push 10 numbered
  * frames while the consumer does not consume yet. */
 static void
@@ -66,13 +103,14 @@ test_overflow (gconstpointer data)
   if (policy == SL_OVERFLOW_BLOCK)
     {
       /* Four in the ring, the fifth waits with the producer. */
-      test_wait_pushed (runtime, link, 5);
+      wait_stats (runtime, link, 5, 0, 0, 4);
       test_iterate_for (30 * 1000);
       assert_stats (runtime, link, 5, 0, 0, 4);
     }
   else
     {
-      test_wait_pushed (runtime, link, 10);
+      wait_stats (runtime, link, 10, 0, 6, 4);
+      test_iterate_for (10 * 1000);
       assert_stats (runtime, link, 10, 0, 6, 4);
     }
   {
