@@ -570,9 +570,15 @@ sl_runner_source_dispatch (GSource     *source,
                            GSourceFunc  callback,
                            gpointer     user_data)
 {
-  g_autoptr(SlRunner) runner = sl_runner_ref (((SlRunner **) (source + 1))[0]);
+  g_autoptr(SlRunner) runner = NULL;
   SlRunner *previous = g_private_get (&current_runner);
   gboolean keep = G_SOURCE_CONTINUE;
+  gboolean released;
+
+  /* Pairs with the release before g_source_attach(): GLib's context lock,
+   * which orders them, is invisible to TSan. */
+  sl_tsan_acquire (source);
+  runner = sl_runner_ref (((SlRunner **) (source + 1))[0]);
 
   g_private_set (&current_runner, runner);
   atomic_store (&runner->waker->sleeping, 0);
@@ -581,7 +587,11 @@ sl_runner_source_dispatch (GSource     *source,
   if (!runner->created)
     sl_runner_create (runner);
 
-  if (runner->released || atomic_load (&runner->stop_requested))
+  sl_mutex_lock (&runner->mutex);
+  released = runner->released;
+  sl_mutex_unlock (&runner->mutex);
+
+  if (released || atomic_load (&runner->stop_requested))
     {
       for (guint turn = 0; turn < 64; turn++)
         {
@@ -676,6 +686,7 @@ sl_runner_new (SlRuntime          *runtime,
       runner->waker = sl_waker_new_for_source (runner->source);
       atomic_store (&runner->waker->sleeping, 1);
       g_source_set_ready_time (runner->source, 0);
+      sl_tsan_release (runner->source);
       g_source_attach (runner->source, context);
     }
   else
