@@ -8,16 +8,6 @@
 
 #include "test-util.h"
 
-static SlRuntime *
-new_runtime (void)
-{
-  SlRuntime *runtime = test_runtime_new ();
-
-  test_recorder_reset ();
-  test_register_processors (runtime);
-  return runtime;
-}
-
 static void
 assert_recorded (const char *id,
                  const char *text)
@@ -42,7 +32,7 @@ assert_recorded (const char *id,
 static void
 test_setup_sees_links (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   g_autofree char *l1 = NULL, *l2 = NULL, *l3 = NULL, *l4 = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -90,7 +80,7 @@ test_setup_sees_links (void)
 static void
 test_teardown_sees_unwired (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   guint rounds = test_under_sanitizer () ? 40 : 200;
   guint bad = 0;
 
@@ -141,7 +131,7 @@ test_teardown_sees_unwired (void)
 static void
 test_remove_middle (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   g_autoptr(GError) error = NULL;
   gint64 count;
 
@@ -217,7 +207,7 @@ static void
 test_edits (gconstpointer data)
 {
   const EditCase *edit = data;
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   g_autoptr(GError) error = NULL;
   gboolean started = edit->state != EDIT_IDLE;
   gboolean manual = edit->mode == SL_COMMIT_MANUAL;
@@ -360,7 +350,7 @@ test_edits (gconstpointer data)
 static void
 test_manual_pause_does_not_commit (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   g_autoptr(GError) error = NULL;
 
   g_free (test_add (runtime, "test-source", "src"));
@@ -388,7 +378,7 @@ test_manual_pause_does_not_commit (void)
 static void
 test_readd_resets_properties (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) offsets = NULL;
 
@@ -449,7 +439,7 @@ unlink_while_constructed (SlProcessor *processor,
 static void
 test_edit_while_spawning (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
 
   g_free (test_add (runtime, "test-source", "src"));
   test_set (runtime, "src", "rate", "1000");
@@ -486,7 +476,7 @@ test_edit_while_spawning (void)
 static void
 test_relink_after_eos (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   g_autoptr(GError) error = NULL;
 
   g_free (test_add (runtime, "test-source", "first"));
@@ -517,7 +507,7 @@ test_relink_after_eos (void)
 static void
 test_load_while_running (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   g_autoptr(SlGraph) next = NULL;
   g_autoptr(SlProcessor) keep_before = NULL;
   g_autoptr(SlProcessor) keep_after = NULL;
@@ -587,7 +577,7 @@ test_load_while_running (void)
 static void
 test_get_main_context_processor (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   g_autoptr(SlProcessor) thread_one = NULL;
   g_autoptr(SlProcessor) main_one = NULL;
 
@@ -611,7 +601,7 @@ test_get_main_context_processor (void)
 static void
 test_add_returns_set_up (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
 
   g_free (test_add (runtime, "test-source", "src"));
   test_set (runtime, "src", "rate", "1000");

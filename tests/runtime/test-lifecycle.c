@@ -5,15 +5,6 @@
 
 #include "test-util.h"
 
-static SlRuntime *
-new_runtime (void)
-{
-  SlRuntime *runtime = test_runtime_new ();
-
-  test_register_processors (runtime);
-  return runtime;
-}
-
 /* After the runtime has initialised GStreamer. */
 static GstSample *
 new_sample (void)
@@ -36,7 +27,7 @@ test_processor_outlives_runtime (void)
   g_autoptr(GstSample) sample = NULL;
 
   test_recorder_reset ();
-  runtime = new_runtime ();
+  runtime = test_probe_runtime_new ();
   sample = new_sample ();
   g_free (test_add (runtime, "app-source", "src"));
   g_free (test_add (runtime, "probe-sink", "sink"));
@@ -78,7 +69,7 @@ test_processor_outlives_run (void)
   g_autoptr(GstSample) sample = NULL;
 
   test_recorder_reset ();
-  runtime = new_runtime ();
+  runtime = test_probe_runtime_new ();
   sample = new_sample ();
   g_free (test_add (runtime, "app-source", "src"));
   test_start (runtime);
@@ -110,7 +101,7 @@ test_create_destroy (void)
   test_recorder_reset ();
   for (guint i = 0; i < rounds; i++)
     {
-      SlRuntime *runtime = new_runtime ();
+      SlRuntime *runtime = test_probe_runtime_new ();
 
       g_free (test_add (runtime, "test-source", "src"));
       g_free (test_add (runtime, "echo", "echo"));
@@ -143,7 +134,7 @@ test_drop_while_stopping (void)
   test_recorder_reset ();
   for (guint i = 0; i < rounds; i++)
     {
-      SlRuntime *runtime = new_runtime ();
+      SlRuntime *runtime = test_probe_runtime_new ();
 
       test_recorder_reset ();
       g_free (test_add (runtime, "test-source", "src"));
@@ -171,7 +162,7 @@ test_restart (void)
   guint rounds = test_under_sanitizer () ? 10 : 50;
 
   test_recorder_reset ();
-  runtime = new_runtime ();
+  runtime = test_probe_runtime_new ();
   g_free (test_add (runtime, "test-source", "src"));
   g_free (test_add (runtime, "probe-main", "ui"));
   g_free (test_add (runtime, "counter-sink", "sink"));

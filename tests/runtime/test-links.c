@@ -5,16 +5,6 @@
 
 #include "test-util.h"
 
-static SlRuntime *
-new_runtime (void)
-{
-  SlRuntime *runtime = test_runtime_new ();
-
-  test_recorder_reset ();
-  test_register_processors (runtime);
-  return runtime;
-}
-
 static void
 assert_offsets (const char *id,
                 gint64      first,
@@ -86,7 +76,7 @@ static void
 test_overflow (gconstpointer data)
 {
   SlOverflowPolicy policy = GPOINTER_TO_INT (data);
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   const char *link = "src.out->sink.in";
 
   test_gate_close ("sink");
@@ -152,7 +142,7 @@ test_overflow (gconstpointer data)
 static void
 test_drain_flushes_app_source (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   const char *link = "src.out->sink.in";
 
   test_gate_close ("sink");
@@ -179,7 +169,7 @@ static void
 test_reconfigure_while_flowing (gconstpointer data)
 {
   gboolean lossless = GPOINTER_TO_INT (data);
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   const char *link = "src.out->sink.in";
   static const guint capacities[] = { 1, 2, 7, 64, 3, 1, 16, 5, 128, 2 };
   guint rounds = test_under_sanitizer () ? 20 : 60;
@@ -228,7 +218,7 @@ test_reconfigure_while_flowing (gconstpointer data)
 static void
 test_drain_lossless_chain (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   static const char *links[] = {
     "src.out->echo.in",
     "echo.out->pass.in",
@@ -284,7 +274,7 @@ test_drain_lossless_chain (void)
 static void
 test_drain_lossy_chain (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   static const char *links[] = {
     "src.out->echo.in",
     "echo.out->pass.in",
@@ -323,7 +313,7 @@ test_drain_lossy_chain (void)
 static void
 test_stop_immediate_invariant (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
 
   test_gate_close ("sink");
   g_free (test_add (runtime, "test-source", "src"));
@@ -343,7 +333,7 @@ test_stop_immediate_invariant (void)
 static void
 test_stats_across_runs (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   const char *link = "src.out->sink.in";
   g_autoptr(GError) error = NULL;
 
@@ -379,7 +369,7 @@ test_stats_across_runs (void)
 static void
 test_unlinked_plug (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   g_autoptr(SlProcessor) source = NULL;
   SlOutputPort *out;
   guint64 drops;
@@ -421,7 +411,7 @@ static void
 test_release_blocked_producer (gconstpointer data)
 {
   Release release = GPOINTER_TO_INT (data);
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   g_autoptr(GError) error = NULL;
   const char *link = "src.out->sink.in";
   gint64 produced;

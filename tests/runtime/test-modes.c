@@ -8,16 +8,6 @@
 
 #include "test-util.h"
 
-static SlRuntime *
-new_runtime (void)
-{
-  SlRuntime *runtime = test_runtime_new ();
-
-  test_recorder_reset ();
-  test_register_processors (runtime);
-  return runtime;
-}
-
 static void
 assert_fixed (SlRuntime  *runtime,
               const char *id,
@@ -31,7 +21,7 @@ assert_fixed (SlRuntime  *runtime,
 static void
 test_pause_gate (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   g_autoptr(GError) error = NULL;
   guint rounds = test_under_sanitizer () ? 5 : 20;
 
@@ -93,7 +83,7 @@ test_pause_gate (void)
 static void
 test_pause_with_blocked_producer (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   g_autoptr(GError) error = NULL;
   const char *link = "src.out->sink.in";
   gint64 produced;
@@ -131,7 +121,7 @@ test_pause_with_blocked_producer (void)
 static void
 test_pause_states (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   g_autoptr(GError) error = NULL;
 
   g_free (test_add (runtime, "test-source", "src"));
@@ -170,7 +160,7 @@ test_pause_states (void)
 static void
 test_continuous_interval (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   gint64 start, elapsed, produced;
 
   g_free (test_add (runtime, "test-source", "src"));
@@ -198,7 +188,7 @@ test_continuous_interval (void)
 static void
 test_manual (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
 
   g_free (test_add (runtime, "probe-manual-source", "idle"));
   g_free (test_add (runtime, "probe-manual-source", "busy"));
@@ -237,7 +227,7 @@ test_manual (void)
 static void
 test_reactive (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   gint64 processed;
 
   g_free (test_add (runtime, "app-source", "app"));
@@ -303,7 +293,7 @@ assert_none_on_thread (const char *id,
 static void
 test_main_context_affinity (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   GThread *main_thread = g_thread_self ();
 
   g_free (test_add (runtime, "test-source", "src"));
@@ -336,7 +326,7 @@ test_main_context_affinity (void)
 static void
 test_main_context_add_remove (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   g_autoptr(GError) error = NULL;
   GThread *main_thread = g_thread_self ();
 
@@ -371,7 +361,7 @@ test_main_context_add_remove (void)
 static void
 test_main_context_added_by_processor (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   GThread *main_thread = g_thread_self ();
 
   g_free (test_add (runtime, "test-source", "src"));
@@ -397,7 +387,7 @@ test_main_context_added_by_processor (void)
 static void
 test_main_context_source (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
 
   g_free (test_add (runtime, "probe-main-source", "jsrc"));
   test_set (runtime, "jsrc", "reschedule", "true");
@@ -418,7 +408,7 @@ test_main_context_source (void)
 static void
 test_main_context_block_link (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
 
   g_free (test_add (runtime, "app-source", "app"));
   g_free (test_add (runtime, "probe-main", "js-filter"));
@@ -501,7 +491,7 @@ app_source_ran (gpointer data)
 static void
 test_main_context_stop_from_other_thread (void)
 {
-  g_autoptr(SlRuntime) runtime = new_runtime ();
+  g_autoptr(SlRuntime) runtime = test_probe_runtime_new ();
   GThread *main_thread = g_thread_self ();
   GThread *app_source_thread = NULL;
   Stopper stopper = { runtime, FALSE };
@@ -573,7 +563,7 @@ test_thread_names (void)
       return;
     }
 
-  runtime = new_runtime ();
+  runtime = test_probe_runtime_new ();
   g_free (test_add (runtime, "test-source", "src"));
   test_set (runtime, "src", "rate", "500");
   g_free (test_add (runtime, "passthrough", "a-long-processor-name"));

@@ -119,6 +119,17 @@ test_runtime_new (void)
   return sl_runtime_new ();
 }
 
+/* A runtime that knows the probe processors, with the recorder emptied. */
+SlRuntime *
+test_probe_runtime_new (void)
+{
+  SlRuntime *runtime = test_runtime_new ();
+
+  test_recorder_reset ();
+  test_register_processors (runtime);
+  return runtime;
+}
+
 /* ---- additions for the runtime suites ---------------------------------- */
 
 

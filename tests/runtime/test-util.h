@@ -32,6 +32,7 @@ SlLinkStats *test_link_stats        (SlRuntime     *runtime,
 void         test_assert_invariant  (SlRuntime     *runtime,
                                      const char    *link);
 SlRuntime   *test_runtime_new       (void);
+SlRuntime   *test_probe_runtime_new (void);
 
 /* ---- additions for the runtime suites ---------------------------------- */
 
