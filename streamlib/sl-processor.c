@@ -68,6 +68,7 @@ typedef struct
   GType            owner;
   GPtrArray       *templates;
   SlExecutionMode  execution_mode;
+  SlThreadPriority thread_priority;
   char            *description;
 } SlProcessorClassData;
 
@@ -136,6 +137,7 @@ sl_processor_class_get_writable_data (SlProcessorClass *klass)
           g_ptr_array_add (data->templates, copy);
         }
       data->execution_mode = parent->execution_mode;
+      data->thread_priority = parent->thread_priority;
       data->description = g_strdup (parent->description);
     }
   else
@@ -344,6 +346,54 @@ sl_processor_class_get_execution_mode (SlProcessorClass *klass)
 
   data = sl_processor_class_get_data (klass);
   return data != NULL ? data->execution_mode : SL_EXECUTION_REACTIVE;
+}
+
+/**
+ * sl_processor_class_set_thread_priority:
+ * @klass: a processor class
+ * @priority: the scheduling priority its threads ask for
+ *
+ * Sets the priority the thread of each instance of @klass requests when it
+ * starts. The request is best effort (a real-time class or a raised priority
+ * usually needs privileges); read what was obtained with
+ * [method@Streamlib.Runtime.get_processor_priority]. The default is
+ * [enum@Streamlib.ThreadPriority.NORMAL]; main-context processors have no
+ * thread of their own and ignore it.
+ *
+ * Call it from the class init function.
+ *
+ * Since: 1.0
+ */
+void
+sl_processor_class_set_thread_priority (SlProcessorClass *klass,
+                                        SlThreadPriority  priority)
+{
+  g_return_if_fail (SL_IS_PROCESSOR_CLASS (klass));
+
+  sl_processor_class_get_writable_data (klass)->thread_priority = priority;
+}
+
+/**
+ * sl_processor_class_get_thread_priority:
+ * @klass: a processor class
+ *
+ * Gets the priority the threads of @klass request.
+ *
+ * Any thread may call this once the class is initialised.
+ *
+ * Returns: the requested priority
+ *
+ * Since: 1.0
+ */
+SlThreadPriority
+sl_processor_class_get_thread_priority (SlProcessorClass *klass)
+{
+  SlProcessorClassData *data;
+
+  g_return_val_if_fail (SL_IS_PROCESSOR_CLASS (klass), SL_THREAD_PRIORITY_NORMAL);
+
+  data = sl_processor_class_get_data (klass);
+  return data != NULL ? data->thread_priority : SL_THREAD_PRIORITY_NORMAL;
 }
 
 /**

@@ -87,6 +87,11 @@ void             sl_processor_class_set_execution_mode   (SlProcessorClass *klas
 SL_AVAILABLE_IN_1_0
 SlExecutionMode  sl_processor_class_get_execution_mode   (SlProcessorClass *klass);
 SL_AVAILABLE_IN_1_0
+void             sl_processor_class_set_thread_priority  (SlProcessorClass *klass,
+                                                          SlThreadPriority  priority);
+SL_AVAILABLE_IN_1_0
+SlThreadPriority sl_processor_class_get_thread_priority  (SlProcessorClass *klass);
+SL_AVAILABLE_IN_1_0
 void             sl_processor_class_set_description      (SlProcessorClass *klass,
                                                           const char       *description);
 SL_AVAILABLE_IN_1_0

@@ -654,6 +654,7 @@ sl_runner_new (SlRuntime          *runtime,
   runner->id = g_strdup (id);
   runner->type = type;
   runner->mode = sl_processor_class_get_execution_mode (SL_PROCESSOR_CLASS (klass));
+  runner->priority = sl_processor_class_get_thread_priority (SL_PROCESSOR_CLASS (klass));
   g_mutex_init (&runner->mutex);
   g_cond_init (&runner->cond);
   g_queue_init (&runner->controls);

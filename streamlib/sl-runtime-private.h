@@ -21,8 +21,5 @@ gboolean _sl_runtime_edit (SlRuntime        *self,
                            gpointer          user_data,
                            GError          **error);
 
-/* Only for tests: the effective thread priority of a running processor. */
-SlThreadPriority _sl_runtime_get_effective_priority (SlRuntime  *self,
-                                                     const char *id);
 
 G_END_DECLS

@@ -1185,10 +1185,10 @@ sl_runtime_remove (SlRuntime   *self,
  */
 gboolean
 sl_runtime_set_node_property (SlRuntime     *self,
-                const char    *id,
-                const char    *name,
-                const GValue  *value,
-                GError       **error)
+                              const char    *id,
+                              const char    *name,
+                              const GValue  *value,
+                              GError       **error)
 {
   gboolean ok;
 
@@ -1225,10 +1225,10 @@ sl_runtime_set_node_property (SlRuntime     *self,
  */
 gboolean
 sl_runtime_set_node_property_from_string (SlRuntime   *self,
-                            const char  *id,
-                            const char  *name,
-                            const char  *value,
-                            GError     **error)
+                                          const char  *id,
+                                          const char  *name,
+                                          const char  *value,
+                                          GError     **error)
 {
   gboolean ok;
 
@@ -1942,11 +1942,37 @@ _sl_runtime_edit (SlRuntime        *self,
   return ok;
 }
 
+/**
+ * sl_runtime_get_processor_priority:
+ * @self: a runtime
+ * @id: a node id
+ *
+ * Gets the scheduling priority the thread of the processor running node @id
+ * actually obtained for the priority its class requested (see
+ * [method@Streamlib.ProcessorClass.set_thread_priority]). It is never
+ * assumed: a request the system refused reads as what the thread has.
+ *
+ * Any thread may call this.
+ *
+ * Returns: the effective priority, or
+ *   [enum@Streamlib.ThreadPriority.NORMAL] if no thread of its own runs @id
+ *   (yet)
+ *
+ * Since: 1.0
+ */
 SlThreadPriority
-_sl_runtime_get_effective_priority (SlRuntime  *self,
-                                    const char *id)
+sl_runtime_get_processor_priority (SlRuntime  *self,
+                                   const char *id)
 {
-  g_autoptr(SlRunner) runner = sl_runtime_dup_runner (self, id);
+  g_autoptr(SlRunner) runner = NULL;
 
-  return runner != NULL ? atomic_load (&runner->effective_priority) : SL_THREAD_PRIORITY_NORMAL;
+  g_return_val_if_fail (SL_IS_RUNTIME (self), SL_THREAD_PRIORITY_NORMAL);
+  g_return_val_if_fail (id != NULL, SL_THREAD_PRIORITY_NORMAL);
+
+  runner = sl_runtime_dup_runner (self, id);
+  if (runner == NULL)
+    return SL_THREAD_PRIORITY_NORMAL;
+
+  sl_runner_wait_created (runner);
+  return atomic_load (&runner->effective_priority);
 }

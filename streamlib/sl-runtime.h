@@ -111,6 +111,9 @@ SL_AVAILABLE_IN_1_0
 SlProcessorState  sl_runtime_get_processor_state  (SlRuntime         *self,
                                                    const char        *id);
 SL_AVAILABLE_IN_1_0
+SlThreadPriority  sl_runtime_get_processor_priority (SlRuntime       *self,
+                                                   const char        *id);
+SL_AVAILABLE_IN_1_0
 SlProcessor      *sl_runtime_get_processor        (SlRuntime         *self,
                                                    const char        *id);
 SL_AVAILABLE_IN_1_0

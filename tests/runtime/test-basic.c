@@ -3,6 +3,9 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "test-util.h"
 
 static void
@@ -100,6 +103,112 @@ test_eos_signal (void)
   g_assert_cmpuint (sl_link_stats_get_popped (stats), ==, 300);
 }
 
+/* A sink whose thread asks for a raised priority. */
+#define TEST_TYPE_HIGH_SINK (test_high_sink_get_type ())
+G_DECLARE_FINAL_TYPE (TestHighSink, test_high_sink, TEST, HIGH_SINK, SlProcessor)
+
+struct _TestHighSink
+{
+  SlProcessor parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (TestHighSink, test_high_sink, SL_TYPE_PROCESSOR)
+
+static gboolean
+test_high_sink_process (SlProcessor  *processor,
+                        GError      **error)
+{
+  GstSample *sample;
+
+  while ((sample = sl_input_port_pop (sl_processor_get_input_port (processor, "in"))) != NULL)
+    gst_sample_unref (sample);
+  return TRUE;
+}
+
+static void
+test_high_sink_class_init (TestHighSinkClass *klass)
+{
+  SlProcessorClass *processor_class = SL_PROCESSOR_CLASS (klass);
+
+  processor_class->process = test_high_sink_process;
+  sl_processor_class_add_input_port (processor_class, "in", NULL);
+  sl_processor_class_set_thread_priority (processor_class, SL_THREAD_PRIORITY_HIGH);
+}
+
+static void
+test_high_sink_init (TestHighSink *self)
+{
+}
+
+/* The nice value of the thread named @name, read from /proc. */
+static gboolean
+thread_nice (const char *name,
+             int        *nice_value)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/task", 0, NULL);
+  const char *task;
+
+  while (dir != NULL && (task = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *comm_path = g_build_filename ("/proc/self/task", task, "comm", NULL);
+      g_autofree char *stat_path = g_build_filename ("/proc/self/task", task, "stat", NULL);
+      g_autofree char *comm = NULL;
+      g_autofree char *stat = NULL;
+      g_auto(GStrv) fields = NULL;
+      const char *after;
+
+      if (!g_file_get_contents (comm_path, &comm, NULL, NULL) ||
+          !g_str_equal (g_strstrip (comm), name) ||
+          !g_file_get_contents (stat_path, &stat, NULL, NULL) ||
+          (after = strrchr (stat, ')')) == NULL)
+        continue;
+
+      /* After "pid (comm) ", nice is the 17th field. */
+      fields = g_strsplit (after + 2, " ", -1);
+      if (g_strv_length (fields) < 17)
+        return FALSE;
+      *nice_value = atoi (fields[16]);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The priority a processor's class asks for is requested on its thread and
+ * the one obtained is reported as it is, not assumed. */
+static void
+test_thread_priority (void)
+{
+  g_autoptr(SlRuntime) runtime = test_runtime_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTypeClass) klass = NULL;
+  SlThreadPriority effective;
+  int nice_value = 0;
+
+  g_assert_true (sl_registry_register (sl_runtime_get_registry (runtime), "high-sink",
+                                       TEST_TYPE_HIGH_SINK, &error));
+  klass = g_type_class_ref (TEST_TYPE_HIGH_SINK);
+  g_assert_cmpint (sl_processor_class_get_thread_priority (SL_PROCESSOR_CLASS (klass)),
+                   ==, SL_THREAD_PRIORITY_HIGH);
+  g_free (sl_runtime_add (runtime, "test-source", "src", &error));
+  g_free (sl_runtime_add (runtime, "high-sink", "high", &error));
+  g_free (sl_runtime_link (runtime, "src", "high", &error));
+  g_assert_no_error (error);
+  g_assert_true (sl_runtime_start (runtime, &error));
+
+  g_assert_cmpint (sl_runtime_get_processor_priority (runtime, "src"), ==, SL_THREAD_PRIORITY_NORMAL);
+  effective = sl_runtime_get_processor_priority (runtime, "high");
+  g_assert_true (effective == SL_THREAD_PRIORITY_NORMAL || effective == SL_THREAD_PRIORITY_HIGH);
+  g_assert_true (thread_nice ("sl:high", &nice_value));
+  if (effective == SL_THREAD_PRIORITY_HIGH)
+    g_assert_cmpint (nice_value, <, 0);
+  else
+    g_assert_cmpint (nice_value, ==, 0);
+
+  g_assert_true (sl_runtime_stop (runtime, SL_STOP_IMMEDIATE, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -107,6 +216,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/runtime/basic/run-to-end-and-drain", test_run_to_end_and_drain);
   g_test_add_func ("/runtime/basic/eos-signal", test_eos_signal);
+  g_test_add_func ("/runtime/basic/thread-priority", test_thread_priority);
 
   return g_test_run ();
 }
