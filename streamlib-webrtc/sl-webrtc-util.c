@@ -1,0 +1,6 @@
+/* sl-webrtc-util.c: (being written)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
