@@ -14,6 +14,7 @@
 #include "sl-error.h"
 #include "sl-graph-private.h"
 #include "sl-library-private.h"
+#include "sl-param-spec-private.h"
 #include "sl-processor.h"
 
 /**
@@ -543,6 +544,17 @@ sl_graph_store_property (SlGraphNode   *node,
     {
       /* Not gst_value_serialize(): it asserts on an enum value out of range. */
       g_autofree char *shown = text != NULL ? g_strdup (text) : g_strdup_value_contents (value);
+      g_autoptr(GError) reason = NULL;
+
+      /* A checked string says what is wrong with the value. */
+      if (G_VALUE_HOLDS_STRING (value) &&
+          !sl_param_spec_run_check (pspec, g_value_get_string (value), &reason))
+        {
+          g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE,
+                       _("Value “%s” is not valid for property “%s” of “%s”: %s"),
+                       shown != NULL ? shown : "?", pspec->name, node->id, reason->message);
+          return FALSE;
+        }
 
       g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE,
                    _("Value “%s” is not valid for property “%s” of “%s” (out of range or refused by the processor)"),

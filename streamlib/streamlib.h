@@ -14,6 +14,7 @@
 #include "sl-error.h"
 #include "sl-input-port.h"
 #include "sl-output-port.h"
+#include "sl-param-spec.h"
 #include "sl-processor.h"
 #include "sl-registry.h"
 #include "sl-graph.h"

@@ -13,25 +13,8 @@ G_BEGIN_DECLS
  * end-of-stream that finalises a file in teardown. Every such wait is bounded. */
 #define SL_GST_WAIT_TIMEOUT (10 * GST_SECOND)
 
-/* ---- validated string properties --------------------------------------- */
-
-/* Returns TRUE if @value is acceptable. Sets @error otherwise (may be NULL). */
-typedef gboolean (*SlStringCheck) (const char  *value,
-                                   GError     **error);
-
-/* A string GParamSpec (a subtype of GParamSpecString) whose
- * g_param_value_validate() refuses values @check rejects. The graph validates
- * every value it stores this way, so a bad value is refused when it is set —
- * before any processor instance exists — and the graph stays unchanged.
- * A %NULL value is always accepted (it means "unset"). */
-GParamSpec *sl_param_spec_checked_string (const char    *name,
-                                          const char    *nick,
-                                          const char    *blurb,
-                                          const char    *default_value,
-                                          SlStringCheck  check,
-                                          GParamFlags    flags);
-
-/* Checks usable as SlStringCheck. */
+/* Checks for sl_param_spec_checked_string(): TRUE if the value is
+ * acceptable, otherwise FALSE with @error saying why. */
 gboolean    sl_gst_check_bin_description   (const char  *description,
                                             GError     **error);
 gboolean    sl_gst_check_fraction          (const char  *value,

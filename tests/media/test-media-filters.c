@@ -184,6 +184,14 @@ test_gst_filter_bad_description (MediaFixture  *fixture,
     "videoconvert ! fakesink",             /* no output */
     "videoconvert ! audioconvert",         /* cannot link */
   };
+  /* The error says why, in GStreamer's words or the filter's. */
+  const char *reasons[] = {
+    "no element \"nosuchelement\"",
+    "syntax error",
+    "no unlinked sink (input) pad",
+    "no unlinked source (output) pad",
+    "could not link",
+  };
 
   media_add (fixture, "gst-filter", "f", "description", "videoconvert", NULL);
   graph = sl_runtime_get_graph (fixture->runtime);
@@ -196,6 +204,7 @@ test_gst_filter_bad_description (MediaFixture  *fixture,
       g_test_message ("%s → %s", bad[i], error->message);
       g_assert_nonnull (strstr (error->message, bad[i]));
       g_assert_nonnull (strstr (error->message, "description"));
+      g_assert_nonnull (strstr (error->message, reasons[i]));
       g_clear_error (&error);
     }
 
@@ -472,6 +481,37 @@ test_sink_bad_sink (MediaFixture  *fixture,
   g_assert_nonnull (strstr (error->message, "nosuchsink"));
 }
 
+/* sl_param_spec_check_string() gives the same verdict and reason as the
+ * graph, without a graph: what a tool or a UI uses to check a value as it is
+ * typed. */
+static void
+test_gst_filter_check_string (MediaFixture  *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(SlRegistry) registry = sl_registry_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTypeClass) klass = NULL;
+  GParamSpec *pspec;
+  GType type;
+
+  type = sl_registry_lookup (registry, "gst-filter");
+  g_assert_true (g_type_is_a (type, SL_TYPE_PROCESSOR));
+  klass = g_type_class_ref (type);
+  pspec = g_object_class_find_property (G_OBJECT_CLASS (klass), "description");
+  g_assert_nonnull (pspec);
+  g_assert_true (G_TYPE_CHECK_INSTANCE_TYPE (pspec, SL_TYPE_PARAM_CHECKED_STRING));
+
+  g_assert_true (sl_param_spec_check_string (pspec, "videoconvert ! videoflip video-direction=90r", &error));
+  g_assert_no_error (error);
+  g_assert_true (sl_param_spec_check_string (pspec, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (sl_param_spec_check_string (pspec, "videoconvert ! nosuchelement", &error));
+  g_assert_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE);
+  g_assert_nonnull (strstr (error->message, "description"));
+  g_assert_nonnull (strstr (error->message, "no element \"nosuchelement\""));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -486,6 +526,7 @@ main (int argc, char *argv[])
   ADD ("gst-filter/live-change", test_gst_filter_live_change);
   ADD ("gst-filter/bad-description", test_gst_filter_bad_description);
   ADD ("gst-filter/bad-description-launch-and-json", test_gst_filter_bad_description_launch_and_json);
+  ADD ("gst-filter/check-string", test_gst_filter_check_string);
   ADD ("gst-filter/not-negotiated", test_gst_filter_not_negotiated);
   ADD ("gst-filter/no-description", test_gst_filter_no_description);
   ADD ("codecs/vp8-round-trip", test_vp8_round_trip);
