@@ -11,6 +11,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "sl-enum-types.h"
 #include "sl-error.h"
 #include "sl-graph.h"
 #include "sl-runtime.h"
@@ -60,6 +61,8 @@ typedef struct
   SlItem  *source;
   SlItem  *target;
   SlToken *bang;
+  SlToken *capacity;       /* “capacity=N” written after the “!”, or NULL */
+  SlToken *overflow;       /* “overflow=POLICY”, or NULL */
 } SlLinkSpec;
 
 typedef struct
@@ -218,6 +221,13 @@ sl_launch_unexpected (SlToken     *token,
   return FALSE;
 }
 
+static gboolean
+sl_launch_unclosed_options (SlToken  *option,
+                            GError  **error)
+{
+  return sl_launch_unexpected (option, _("a link’s options must be followed by “!” and a processor or a reference"), error);
+}
+
 static SlItem *
 sl_launch_add_item (SlLaunch *launch,
                     SlToken  *token)
@@ -244,6 +254,9 @@ sl_launch_parse (SlLaunch  *launch,
 {
   SlItem *previous = NULL;
   SlToken *pending = NULL;   /* a “!” waiting for its target */
+  SlToken *capacity = NULL;  /* link options written after it */
+  SlToken *overflow = NULL;
+  gboolean options_closed = FALSE;
 
   if (launch->tokens->len == 0)
     {
@@ -261,16 +274,36 @@ sl_launch_parse (SlLaunch  *launch,
         {
           if (previous == NULL)
             return sl_launch_unexpected (token, _("a processor or a reference must come before it"), error);
+          /* “a ! capacity=8 ! b”: this “!” closes the link's options. */
+          if (pending != NULL && (capacity != NULL || overflow != NULL) && !options_closed)
+            {
+              options_closed = TRUE;
+              continue;
+            }
           if (pending != NULL)
             return sl_launch_unexpected (token, _("a processor or a reference must come between two links"), error);
           pending = token;
           continue;
         }
 
+      if (token->value != NULL && pending != NULL)
+        {
+          /* Between “!” and its target: an option of the link. */
+          SlToken **option = g_str_equal (token->key, "capacity") ? &capacity :
+                             g_str_equal (token->key, "overflow") ? &overflow : NULL;
+
+          if (options_closed)
+            return sl_launch_unexpected (token, _("a processor or a reference must follow the link’s options"), error);
+          if (option == NULL)
+            return sl_launch_unexpected (token, _("after “!” only link options (capacity=N, overflow=POLICY) may come before a processor or a reference"), error);
+          if (*option != NULL)
+            return sl_launch_unexpected (token, _("the link already has this option"), error);
+          *option = token;
+          continue;
+        }
+
       if (token->value != NULL)
         {
-          if (pending != NULL)
-            return sl_launch_unexpected (token, _("a processor or a reference must follow “!”"), error);
           if (previous == NULL || previous->is_reference)
             return sl_launch_unexpected (token, _("a property must follow a processor factory"), error);
           if (token->key[0] == '\0')
@@ -292,18 +325,24 @@ sl_launch_parse (SlLaunch  *launch,
       if (token->dot == 0)
         return sl_launch_unexpected (token, _("a reference needs a processor name before the dot"), error);
 
+      if (pending != NULL && (capacity != NULL || overflow != NULL) && !options_closed)
+        return sl_launch_unclosed_options (capacity != NULL ? capacity : overflow, error);
+
       item = sl_launch_add_item (launch, token);
       if (pending != NULL)
         {
-          SlLinkSpec link = { previous, item, pending };
+          SlLinkSpec link = { previous, item, pending, capacity, overflow };
 
           g_array_append_val (launch->links, link);
           previous->linked = item->linked = TRUE;
-          pending = NULL;
+          pending = capacity = overflow = NULL;
+          options_closed = FALSE;
         }
       previous = item;
     }
 
+  if (pending != NULL && (capacity != NULL || overflow != NULL) && !options_closed)
+    return sl_launch_unclosed_options (capacity != NULL ? capacity : overflow, error);
   if (pending != NULL)
     {
       g_set_error (error, SL_ERROR, SL_ERROR_PARSE,
@@ -329,6 +368,54 @@ sl_launch_blame (SlToken  *token,
 {
   g_prefix_error (error, _("“%s” at position %u: "), token->text, token->position);
   return FALSE;
+}
+
+/* Applies the options written after a link's “!”; the others keep the
+ * graph's defaults. */
+static gboolean
+sl_launch_configure_link (SlGraph     *graph,
+                          const char  *id,
+                          SlLinkSpec  *link,
+                          GError     **error)
+{
+  guint capacity;
+  SlOverflowPolicy policy;
+
+  if (link->capacity == NULL && link->overflow == NULL)
+    return TRUE;
+
+  sl_graph_get_link_info (graph, id, NULL, NULL, &capacity, &policy);
+
+  if (link->capacity != NULL)
+    {
+      guint64 parsed;
+
+      if (!g_ascii_string_to_unsigned (link->capacity->value, 10, 1, G_MAXINT32, &parsed, NULL))
+        {
+          g_set_error (error, SL_ERROR, SL_ERROR_INVALID_ARGUMENT,
+                       _("“%s” at position %u: a link’s capacity is a number of frames from 1 to %d"),
+                       link->capacity->text, link->capacity->position, G_MAXINT32);
+          return FALSE;
+        }
+      capacity = (guint) parsed;
+    }
+
+  if (link->overflow != NULL)
+    {
+      g_autoptr(GEnumClass) policies = g_type_class_ref (SL_TYPE_OVERFLOW_POLICY);
+      GEnumValue *value = g_enum_get_value_by_nick (policies, link->overflow->value);
+
+      if (value == NULL)
+        {
+          g_set_error (error, SL_ERROR, SL_ERROR_PARSE,
+                       _("“%s” at position %u: unknown overflow policy “%s” (use drop-oldest, drop-newest or block)"),
+                       link->overflow->text, link->overflow->position, link->overflow->value);
+          return FALSE;
+        }
+      policy = value->value;
+    }
+
+  return sl_graph_configure_link (graph, id, capacity, policy, error);
 }
 
 static char *
@@ -398,14 +485,17 @@ sl_launch_build (SlLaunch  *launch,
       SlLinkSpec *link = &g_array_index (launch->links, SlLinkSpec, i);
       g_autofree char *source = sl_launch_endpoint (link->source);
       g_autofree char *target = sl_launch_endpoint (link->target);
+      const char *id = sl_graph_link (graph, source, target, error);
 
-      if (sl_graph_link (graph, source, target, error) == NULL)
+      if (id == NULL)
         {
           g_prefix_error (error, _("Link “%s ! %s” at position %u: "),
                           link->source->token->text, link->target->token->text,
                           link->bang->position);
           return FALSE;
         }
+      if (!sl_launch_configure_link (graph, id, link, error))
+        return FALSE;
     }
 
   return TRUE;
@@ -450,7 +540,11 @@ _sl_launch_parse_into (SlGraph     *graph,
  *   gets an automatic id (`"passthrough0"`). A processor property called
  *   `name` or `id` therefore cannot be set from a launch line.
  * - `!` links the item on its left to the item on its right: the left one's
- *   only output to the right one's only input.
+ *   only output to the right one's only input. Options of the link go
+ *   between two `!`, like a caps filter in gst-launch:
+ *   `test-source ! capacity=64 overflow=block ! null-sink` (see
+ *   [method@Streamlib.Graph.configure_link]; unset options keep the
+ *   defaults).
  * - `node.port` names a port of a processor defined anywhere in the line or
  *   already in the graph (`src.out ! sink.in`), and `node.` the processor's
  *   only port in the direction of the link. A reference starts a branch:

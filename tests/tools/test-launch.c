@@ -258,6 +258,32 @@ test_new_chain_after_processor (void)
                              "test-source1.out->null-sink1.in"));
 }
 
+/* Options written after a “!” configure that link; the others keep the
+ * defaults. */
+static void
+test_link_options (void)
+{
+  g_autoptr(SlGraph) graph = graph_parse ("test-source name=a ! capacity=64 overflow=block ! passthrough name=b"
+                                          " ! overflow=drop-newest ! passthrough name=c ! null-sink name=d");
+  g_auto(GStrv) links = NULL;
+  guint capacity, default_capacity;
+  SlOverflowPolicy policy, default_policy;
+
+  links = sl_graph_list_links (graph);
+  g_assert_cmpuint (g_strv_length (links), ==, 3);
+
+  g_assert_true (sl_graph_get_link_info (graph, links[2], NULL, NULL, &default_capacity, &default_policy));
+  g_assert_cmpint (default_policy, ==, SL_OVERFLOW_DROP_OLDEST);
+
+  g_assert_true (sl_graph_get_link_info (graph, links[0], NULL, NULL, &capacity, &policy));
+  g_assert_cmpuint (capacity, ==, 64);
+  g_assert_cmpint (policy, ==, SL_OVERFLOW_BLOCK);
+
+  g_assert_true (sl_graph_get_link_info (graph, links[1], NULL, NULL, &capacity, &policy));
+  g_assert_cmpuint (capacity, ==, default_capacity);
+  g_assert_cmpint (policy, ==, SL_OVERFLOW_DROP_NEWEST);
+}
+
 static void
 test_adds_to_graph (void)
 {
@@ -341,6 +367,19 @@ static const ErrorCase error_cases[] = {
   { "null-sink name=a ! null-sink", SL_ERROR_UNKNOWN_PORT, { "position 17", "“a”" } },
   { "p. ! src.", SL_ERROR_UNKNOWN_PORT, { "position 3" } },
   { "test-source \xff", SL_ERROR_PARSE, { "UTF-8" } },
+  { "test-source ! capacity=0 ! null-sink", SL_ERROR_INVALID_ARGUMENT,
+    { "“capacity=0” at position 14", "capacity" } },
+  { "test-source ! capacity=lots ! null-sink", SL_ERROR_INVALID_ARGUMENT,
+    { "“capacity=lots” at position 14" } },
+  { "test-source ! overflow=sometimes ! null-sink", SL_ERROR_PARSE,
+    { "“overflow=sometimes” at position 14", "“sometimes”", "drop-oldest" } },
+  { "test-source ! capacity=4 capacity=5 ! null-sink", SL_ERROR_PARSE,
+    { "“capacity=5”", "position 25", "already" } },
+  { "test-source ! capacity=4", SL_ERROR_PARSE, { "“capacity=4” at position 14", "followed by “!”" } },
+  { "test-source ! capacity=4 null-sink", SL_ERROR_PARSE, { "“capacity=4” at position 14", "followed by “!”" } },
+  { "test-source ! capacity=4 !", SL_ERROR_PARSE, { "Dangling “!”", "position 12" } },
+  { "test-source ! capacity=4 ! overflow=block ! null-sink", SL_ERROR_PARSE,
+    { "“overflow=block” at position 27", "must follow the link’s options" } },
 };
 
 static void
@@ -504,6 +543,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/launch/branches", test_branches);
   g_test_add_func ("/launch/branch-into-reference", test_branch_into_reference);
   g_test_add_func ("/launch/new-chain-after-processor", test_new_chain_after_processor);
+  g_test_add_func ("/launch/link-options", test_link_options);
   g_test_add_func ("/launch/adds-to-graph", test_adds_to_graph);
   for (guint i = 0; i < G_N_ELEMENTS (error_cases); i++)
     {
