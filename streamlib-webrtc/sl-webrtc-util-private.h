@@ -8,7 +8,8 @@
  * an SL_ERROR from an HTTP status.
  *
  * Unless a function says otherwise it keeps no state and any thread may call
- * it. None of them blocks except sl_webrtc_ice_gatherer_wait() (bounded).
+ * it. None of them blocks except the waits (sl_webrtc_ice_gatherer_wait(),
+ * sl_webrtc_create_description(), sl_webrtc_set_description()), all bounded.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -47,15 +48,50 @@ gboolean     sl_webrtc_check_ice_servers     (const char * const  *ice_servers,
 gboolean     sl_webrtc_check_ice_server      (const char          *url,
                                               GError             **error);
 
+/* Whether the host of @url is a loopback address (127.0.0.0/8, ::1,
+ * "localhost"): then ICE should use loopback host candidates only. */
+gboolean     sl_webrtc_url_is_loopback       (const char          *url);
+
 /* Prepares @webrtcbin (in NULL or READY state, before any negotiation) for
- * ICE: UPnP off, ICE-TCP off, 127.0.0.1 added as a local address (libnice
- * skips loopback otherwise, so loopback-only machines gather nothing), and
- * @ice_servers (see sl_webrtc_check_ice_servers()) given to webrtcbin as its
- * stun-server and TURN servers. Without servers no STUN/TURN is used.
+ * ICE: UPnP off, ICE-TCP off, and @ice_servers (see
+ * sl_webrtc_check_ice_servers()) given to webrtcbin as its stun-server and
+ * TURN servers; without servers no STUN/TURN is used. With @loopback, 127.0.0.1
+ * becomes the agent's only local address: libnice skips loopback otherwise,
+ * and a loopback peer must not be offered the machine's other addresses.
  * Returns FALSE with an SL_ERROR naming what failed. */
 gboolean     sl_webrtc_configure_ice         (GstElement          *webrtcbin,
+                                              gboolean             loopback,
                                               const char * const  *ice_servers,
                                               GError             **error);
+
+/* A G_TYPE_STRV property whose values sl_webrtc_check_ice_servers() must
+ * accept: the graph refuses a bad list when it is set. (GStreamer 1.22
+ * cannot parse a strv from text, so set it as a value, not from a string.) */
+GParamSpec  *sl_webrtc_param_spec_ice_servers (const char         *name,
+                                               const char         *blurb,
+                                               GParamFlags         flags);
+
+/* ---- webrtcbin's promises, with a time limit ------------------------------ */
+
+/* Emits "create-offer" (@type OFFER) or "create-answer" (@type ANSWER) with
+ * @options (nullable) and waits for the description at most @timeout
+ * microseconds or until @cancellable (nullable) is cancelled. */
+GstWebRTCSessionDescription *sl_webrtc_create_description (GstElement          *webrtcbin,
+                                                           GstWebRTCSDPType     type,
+                                                           const GstStructure  *options,
+                                                           gint64               timeout,
+                                                           GCancellable        *cancellable,
+                                                           GError             **error);
+
+/* Emits "set-local-description" or "set-remote-description" and waits for
+ * webrtcbin to accept @description the same way. The error names the side
+ * and webrtcbin's reason. */
+gboolean     sl_webrtc_set_description       (GstElement                  *webrtcbin,
+                                              gboolean                     local,
+                                              GstWebRTCSessionDescription *description,
+                                              gint64                       timeout,
+                                              GCancellable                *cancellable,
+                                              GError                     **error);
 
 /* ---- local candidates ----------------------------------------------------- */
 
@@ -88,11 +124,13 @@ SlWebrtcIceGatherer *sl_webrtc_ice_gatherer_new (GstElement       *webrtcbin,
 void         sl_webrtc_ice_gatherer_free     (SlWebrtcIceGatherer *gatherer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SlWebrtcIceGatherer, sl_webrtc_ice_gatherer_free)
 
-/* Waits until gathering completes, at most @timeout microseconds. Returns
- * FALSE with SL_ERROR_TIMEOUT otherwise. Never call it from a process()
- * path nor from a webrtcbin callback. */
+/* Waits until gathering completes, at most @timeout microseconds or until
+ * @cancellable (nullable) is cancelled. Returns FALSE with SL_ERROR_TIMEOUT
+ * (or G_IO_ERROR_CANCELLED) otherwise. Never call it from a process() path
+ * nor from a webrtcbin callback. */
 gboolean     sl_webrtc_ice_gatherer_wait     (SlWebrtcIceGatherer *gatherer,
                                               gint64               timeout,
+                                              GCancellable        *cancellable,
                                               GError             **error);
 gboolean     sl_webrtc_ice_gatherer_is_complete (SlWebrtcIceGatherer *gatherer);
 /* The candidates gathered since the last call (SlWebrtcCandidate*, owned by
