@@ -15,6 +15,8 @@
 //   stream           the stream id being played, or null
 //   framesDecoded()  async: video frames decoded so far (RTCPeerConnection
 //                    getStats, inbound-rtp video), 0 before a session
+//   stop()           async: ends the session (DELETE of its Location);
+//                    resolves to the DELETE's HTTP status, or null
 //
 // SPDX-License-Identifier: LGPL-2.1-or-later
 
@@ -70,6 +72,12 @@
         lastFramesDecoded = report.framesDecoded || 0;
       return lastFramesDecoded;
     },
+    stop: async () => {
+      const response = await stop();
+      if (player.state !== 'failed')
+        setState('closed');
+      return response ? response.status : null;
+    },
   };
   window.streamlibPlayer = player;
 
@@ -104,10 +112,14 @@
   async function httpError(request, response) {
     let body = '';
     try {
-      body = (await response.text()).trim();
+      body = await response.text();
     } catch (e) {
       body = '';
     }
+    // An HTML error page (a proxy's, say) is shown as its text.
+    if (/html/i.test(response.headers.get('Content-Type') || ''))
+      body = new DOMParser().parseFromString(body, 'text/html').body.textContent.replace(/\s+/g, ' ');
+    body = body.trim();
     if (body.length > ERROR_BODY_MAX)
       body = `${body.slice(0, ERROR_BODY_MAX)}…`;
     let message = `${request} failed: HTTP ${response.status}`;
@@ -216,20 +228,25 @@
     });
   }
 
-  // Ends the session being played, if any. With keepalive the DELETE
-  // survives the page being unloaded.
+  // Ends the session being played, if any; resolves to the DELETE's
+  // response (null without a session or a Location). With keepalive the
+  // DELETE survives the page being unloaded.
   function stop(keepalive = false) {
     generation++;
     if (!session)
-      return;
+      return Promise.resolve(null);
     const { pc, resourceUrl, statsTimer } = session;
     session = null;
     clearInterval(statsTimer);
     pc.close();
-    if (resourceUrl) {
-      fetch(resourceUrl, { method: 'DELETE', headers: headers(), keepalive })
-        .catch((e) => console.warn('streamlib player: DELETE', resourceUrl, e));
-    }
+    ui.video.srcObject = null;
+    if (!resourceUrl)
+      return Promise.resolve(null);
+    return fetch(resourceUrl, { method: 'DELETE', headers: headers(), keepalive })
+      .catch((e) => {
+        console.warn('streamlib player: DELETE', resourceUrl, e);
+        return null;
+      });
   }
 
   async function play(id) {
