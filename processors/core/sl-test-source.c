@@ -8,6 +8,18 @@
 #include <stdatomic.h>
 
 #include "sl-core-processors.h"
+#include "sl-lock-private.h"
+
+/* How many samples a test source keeps for reuse: enough for every frame a
+ * long chain of default links holds in flight. */
+#ifdef SL_HAVE_TSAN
+/* TSan cannot see GStreamer's atomic reference counts, which order the
+ * consumers' last reads of a sample before its reuse here: it would report
+ * every reuse as a race. Under TSan every frame gets a new sample. */
+# define SL_TEST_SOURCE_MAX_RECYCLED 0
+#else
+# define SL_TEST_SOURCE_MAX_RECYCLED 4096
+#endif
 
 struct _SlTestSource
 {
@@ -18,6 +30,11 @@ struct _SlTestSource
   atomic_int_fast64_t produced;   /* read from any thread */
   GstCaps      *caps;
   SlOutputPort *out;
+
+  /* The processor's thread's: samples this source made, oldest first from
+   * `next_recycled`, each referenced once here. */
+  GPtrArray    *recycled;
+  guint         next_recycled;
 };
 
 G_DEFINE_FINAL_TYPE (SlTestSource, sl_test_source, SL_TYPE_PROCESSOR)
@@ -49,6 +66,50 @@ sl_test_source_setup (SlProcessor  *processor,
   return TRUE;
 }
 
+/* A new sample holding @buffer (taken) and the source's caps.
+ *
+ * Every sample shares the caps, and GStreamer records each sample as a
+ * parent of its caps, in a list under a spin lock that the producer (adding)
+ * and whichever thread frees a sample (removing, with a linear search) both
+ * take: with hundreds of frames in flight that cost more than everything
+ * else per frame. So samples are kept and reused once every consumer has
+ * let go (the reference held here is the last), with the parent recorded
+ * once. The buffer is still new for every frame, like a GStreamer source's
+ * (fakesrc allocates one per buffer). A sample held here is never writable
+ * by a consumer, as before for a frame sent on more than one link. */
+static GstSample *
+sl_test_source_new_sample (SlTestSource *self,
+                           GstBuffer    *buffer)
+{
+  GstSample *sample;
+
+  if (self->recycled->len > 0)
+    {
+      sample = g_ptr_array_index (self->recycled, self->next_recycled);
+      /* Consumers drop their references with an atomic decrement, after
+       * their last read: seeing 1 here means they all have. */
+      if (GST_MINI_OBJECT_REFCOUNT_VALUE (sample) == 1)
+        {
+          self->next_recycled = (self->next_recycled + 1) % self->recycled->len;
+          gst_sample_set_buffer (sample, buffer);
+          gst_buffer_unref (buffer);
+          return gst_sample_ref (sample);
+        }
+    }
+
+  sample = gst_sample_new (buffer, self->caps, NULL, NULL);
+  gst_buffer_unref (buffer);
+  /* Every kept sample is in flight: keep this one too, just before the
+   * oldest, so that they stay in the order they come back. */
+  if (self->recycled->len < SL_TEST_SOURCE_MAX_RECYCLED)
+    {
+      g_ptr_array_insert (self->recycled, (int) self->next_recycled, gst_sample_ref (sample));
+      self->next_recycled = (self->next_recycled + 1) % self->recycled->len;
+    }
+
+  return sample;
+}
+
 static gboolean
 sl_test_source_process (SlProcessor  *processor,
                         GError      **error)
@@ -72,10 +133,7 @@ sl_test_source_process (SlProcessor  *processor,
       GST_BUFFER_PTS (buffer) = n * duration;
       GST_BUFFER_DURATION (buffer) = duration;
     }
-  /* The sample holds the only reference: the last unref happens wherever
-   * the frame ends, after everything that read it. */
-  sample = gst_sample_new (buffer, self->caps, NULL, NULL);
-  gst_buffer_unref (buffer);
+  sample = sl_test_source_new_sample (self, buffer);
   sl_output_port_push (self->out, sample);
   atomic_store (&self->produced, n + 1);
 
@@ -138,6 +196,8 @@ sl_test_source_finalize (GObject *object)
 {
   SlTestSource *self = SL_TEST_SOURCE (object);
 
+  /* Samples still in flight die with their last consumer. */
+  g_clear_pointer (&self->recycled, g_ptr_array_unref);
   gst_clear_caps (&self->caps);
 
   G_OBJECT_CLASS (sl_test_source_parent_class)->finalize (object);
@@ -180,4 +240,5 @@ sl_test_source_init (SlTestSource *self)
 {
   self->num_frames = -1;
   self->caps = gst_caps_new_empty_simple ("application/x-streamlib-test");
+  self->recycled = g_ptr_array_new_with_free_func ((GDestroyNotify) gst_sample_unref);
 }
