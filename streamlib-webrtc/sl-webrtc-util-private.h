@@ -48,6 +48,11 @@ gboolean     sl_webrtc_check_ice_servers     (const char * const  *ice_servers,
 gboolean     sl_webrtc_check_ice_server      (const char          *url,
                                               GError             **error);
 
+/* Checks a WHIP/WHEP endpoint URL: absolute http:// or https:// with a
+ * host. Usable as an SlStringCheckFunc (SL_ERROR_INVALID_PROPERTY_VALUE). */
+gboolean     sl_webrtc_check_http_url        (const char          *url,
+                                              GError             **error);
+
 /* Whether the host of @url is a loopback address (127.0.0.0/8, ::1,
  * "localhost"): then ICE should use loopback host candidates only. */
 gboolean     sl_webrtc_url_is_loopback       (const char          *url);

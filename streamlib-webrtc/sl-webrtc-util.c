@@ -214,6 +214,44 @@ sl_webrtc_check_ice_servers (const char * const  *ice_servers,
 }
 
 gboolean
+sl_webrtc_check_http_url (const char  *url,
+                          GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  const char *scheme;
+
+  if (url == NULL || *url == '\0')
+    {
+      g_set_error_literal (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE, "The URL is empty");
+      return FALSE;
+    }
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, &parse_error);
+  if (uri == NULL)
+    {
+      g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE, "“%s” is not a URL: %s", url,
+                   parse_error->message);
+      return FALSE;
+    }
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
+    {
+      g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE,
+                   "“%s” is not an http:// or https:// URL", url);
+      return FALSE;
+    }
+  if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE, "“%s” has no host", url);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
 sl_webrtc_url_is_loopback (const char *url)
 {
   g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;

@@ -71,6 +71,13 @@ SlWhipClient      *sl_whip_client_new              (const char            *kind,
                                                     const char            *token,
                                                     const char            *name);
 
+/* A webrtcbin ready for this client: max-bundle (RFC 9725 §4.2), ICE set
+ * up by sl_webrtc_configure_ice() — loopback host candidates only when the
+ * server's URL is a loopback one — with @ice_servers (nullable). Any thread. */
+GstElement        *sl_whip_client_make_webrtcbin   (SlWhipClient          *self,
+                                                    const char * const    *ice_servers,
+                                                    GError               **error);
+
 /* Configuration, before sl_whip_client_start(), from the owner's thread. */
 /* Trickle: POST the offer at once and send every candidate by PATCH
  * (default: wait for gathering, bounded, and put the candidates in the

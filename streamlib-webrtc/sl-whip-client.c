@@ -1046,6 +1046,34 @@ sl_whip_client_new (const char *kind,
   return self;
 }
 
+GstElement *
+sl_whip_client_make_webrtcbin (SlWhipClient        *self,
+                               const char * const  *ice_servers,
+                               GError             **error)
+{
+  GstElement *webrtcbin;
+
+  g_return_val_if_fail (SL_IS_WHIP_CLIENT (self), NULL);
+
+  webrtcbin = gst_element_factory_make ("webrtcbin", NULL);
+  if (webrtcbin == NULL)
+    {
+      g_set_error_literal (error, SL_ERROR, SL_ERROR_FAILED,
+                           "The GStreamer element webrtcbin is not installed (gst-plugins-bad)");
+      return NULL;
+    }
+  gst_object_ref_sink (webrtcbin);
+  gst_util_set_object_arg (G_OBJECT (webrtcbin), "bundle-policy", "max-bundle");
+
+  if (!sl_webrtc_configure_ice (webrtcbin, self->loopback, ice_servers, error))
+    {
+      gst_object_unref (webrtcbin);
+      return NULL;
+    }
+
+  return webrtcbin;
+}
+
 void
 sl_whip_client_set_trickle (SlWhipClient *self,
                             gboolean      trickle)

@@ -1,16 +1,708 @@
-/* sl-whip-sink.c: (being written)
+/* sl-whip-sink.c: publishes video and audio to a WHIP server
+ *
+ * SECTION:whip-sink
+ * @title: whip-sink
+ * @short_description: publish raw video and audio over WebRTC (WHIP, RFC 9725)
+ *
+ * Factory `whip-sink`. Input ports:
+ *   - `video` (`video/x-raw`): encoded to VP8 or H.264 (`video-codec`);
+ *   - `audio` (`audio/x-raw`): encoded to Opus.
+ * Link either or both: the inputs linked when the processor starts decide
+ * the offer's m-lines (an input linked later is ignored until the next
+ * start). With neither linked, setup fails.
+ *
+ * Properties:
+ *   - `url` (string, http:// or https://): the WHIP endpoint;
+ *   - `token` (string): sent as `Authorization: Bearer <token>`;
+ *   - `video-codec` (string, "vp8" (default) or "h264");
+ *   - `bitrate` (uint, kbit/s, default 1500): the video encoder's target;
+ *   - `ice-servers` (strv of stun:/turn:/turns: URLs, checked when set;
+ *     none by default: no STUN/TURN);
+ *   - `trickle` (boolean, default false): POST the offer at once and send
+ *     the candidates in PATCH requests, instead of waiting (bounded) for
+ *     ICE gathering so that the offer carries them;
+ *   - read-only: `connected` (boolean), `resource-url` (string, the
+ *     session's resource once created), `frames` (int64, frames handed to
+ *     the encoders), `ice-restarts` (uint, restarts the server accepted).
+ * Action signal `restart-ice` (no arguments, any thread): restarts ICE
+ * (RFC 9725 §4.3.2). Read-only properties emit no notify: poll them.
+ *
+ * Setup builds `appsrc ! videoconvert ! vp8enc ! rtpvp8pay ! webrtcbin` (and
+ * `appsrc ! audioconvert ! audioresample ! opusenc ! rtpopuspay` for audio)
+ * and hands the webrtcbin to an SlWhipClient, whose own thread does all the
+ * HTTP and ICE work. process() only pushes frames into the appsrcs, which
+ * never block (they drop their oldest frame when full), and polls the
+ * client: an HTTP error — `WHIP server http://…/whip answered 403
+ * Forbidden: …` — or a failed connection fails this processor only.
+ * Frames given before the connection forms are encoded and dropped by
+ * webrtcbin. Teardown (stop or drain) DELETEs the session, waiting for it
+ * at most SL_WHIP_CLIENT_CLOSE_TIMEOUT.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include "config.h"
 
-#include "sl-webrtc-processors-private.h"
+#include <stdatomic.h>
+#include <gst/app/gstappsrc.h>
 
-typedef struct { SlProcessor parent_instance; } SlWhipSink;
-typedef struct { SlProcessorClass parent_class; } SlWhipSinkClass;
+#include "sl-webrtc-processors-private.h"
+#include "sl-whip-client-private.h"
+
+/* Frames an appsrc keeps before dropping the oldest: a live stream prefers
+ * the newest frame to a growing delay. */
+#define SL_WHIP_SINK_QUEUE 8
+
+#define SL_RTP_VP8 "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000"
+#define SL_RTP_H264 "application/x-rtp,media=video,encoding-name=H264,payload=102,clock-rate=90000," \
+                    "packetization-mode=(string)1,profile-level-id=(string)42e01f," \
+                    "level-asymmetry-allowed=(string)1"
+#define SL_RTP_H264_PAD "application/x-rtp,media=video,encoding-name=H264,payload=102,clock-rate=90000"
+#define SL_RTP_OPUS "application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000," \
+                    "encoding-params=(string)2"
+
+typedef struct
+{
+  const char  *name;        /* the port: "video" or "audio" */
+  SlInputPort *port;
+  GstElement  *appsrc;      /* NULL when the input was not linked at setup */
+  GstCaps     *caps;        /* given to the appsrc */
+  gboolean     eos;
+} SlWhipSinkInput;
+
+typedef struct _SlWhipSink SlWhipSink;
+#define SL_WHIP_SINK(obj) (G_TYPE_CHECK_INSTANCE_CAST ((obj), sl_whip_sink_get_type (), SlWhipSink))
+
+struct _SlWhipSink
+{
+  SlProcessor          parent_instance;
+
+  GMutex               mutex;        /* guards the settings and `client` */
+  char                *url;
+  char                *token;
+  char                *video_codec;
+  char               **ice_servers;
+  guint                bitrate;
+  gboolean             trickle;
+  SlWhipClient        *client;
+
+  /* The processor thread's. */
+  GstElement          *pipeline;
+  GstElement          *webrtcbin;
+  SlWhipSinkInput      inputs[2];
+  gboolean             failed;
+  gboolean             warned_late_input;
+  atomic_int_fast64_t  frames;
+};
+
+typedef struct
+{
+  SlProcessorClass parent_class;
+} SlWhipSinkClass;
 
 G_DEFINE_FINAL_TYPE (SlWhipSink, sl_whip_sink, SL_TYPE_PROCESSOR)
 
-static void sl_whip_sink_class_init (SlWhipSinkClass *klass) { }
-static void sl_whip_sink_init (SlWhipSink *self) { }
+enum {
+  PROP_0,
+  PROP_URL,
+  PROP_TOKEN,
+  PROP_VIDEO_CODEC,
+  PROP_BITRATE,
+  PROP_ICE_SERVERS,
+  PROP_TRICKLE,
+  PROP_CONNECTED,
+  PROP_RESOURCE_URL,
+  PROP_FRAMES,
+  PROP_ICE_RESTARTS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  SIGNAL_RESTART_ICE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static gboolean
+sl_whip_sink_check_codec (const char  *value,
+                          GError     **error)
+{
+  if (g_strcmp0 (value, "vp8") == 0 || g_strcmp0 (value, "h264") == 0)
+    return TRUE;
+
+  g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE,
+               "“%s” is not a video codec whip-sink sends: use vp8 or h264", value);
+  return FALSE;
+}
+
+static SlWhipClient *
+sl_whip_sink_dup_client (SlWhipSink *self)
+{
+  SlWhipClient *client;
+
+  g_mutex_lock (&self->mutex);
+  client = self->client != NULL ? g_object_ref (self->client) : NULL;
+  g_mutex_unlock (&self->mutex);
+  return client;
+}
+
+static void
+sl_whip_sink_wake (gpointer client,
+                   gpointer user_data)
+{
+  sl_processor_schedule (SL_PROCESSOR (user_data));
+}
+
+static gboolean
+sl_have_element (const char *name)
+{
+  g_autoptr(GstElementFactory) factory = gst_element_factory_find (name);
+
+  return factory != NULL;
+}
+
+/* The encoder branch of an input, as a bin description. */
+static char *
+sl_whip_sink_branch (SlWhipSink  *self,
+                     const char  *input,
+                     const char  *codec,
+                     guint        bitrate,
+                     const char **rtp_caps,
+                     const char **pad_caps,
+                     GError     **error)
+{
+  if (g_str_equal (input, "audio"))
+    {
+      *rtp_caps = *pad_caps = SL_RTP_OPUS;
+      return g_strdup ("audioconvert ! audioresample ! opusenc ! rtpopuspay pt=111 mtu=1200");
+    }
+
+  if (g_str_equal (codec, "h264"))
+    {
+      g_autofree char *encoder = NULL;
+
+      *rtp_caps = SL_RTP_H264;
+      *pad_caps = SL_RTP_H264_PAD;
+      if (sl_have_element ("x264enc"))
+        encoder = g_strdup_printf ("x264enc tune=zerolatency speed-preset=ultrafast key-int-max=60 bitrate=%u",
+                                   bitrate);
+      else if (sl_have_element ("openh264enc"))
+        encoder = g_strdup_printf ("openh264enc complexity=low gop-size=60 bitrate=%u", bitrate * 1000);
+      if (encoder == NULL)
+        {
+          g_set_error_literal (error, SL_ERROR, SL_ERROR_FAILED,
+                               "No H.264 encoder is installed (x264enc or openh264enc); use video-codec=vp8");
+          return NULL;
+        }
+
+      /* Browsers decode the constrained baseline profile everywhere. */
+      return g_strdup_printf ("videoconvert ! %s ! video/x-h264,profile=constrained-baseline ! h264parse ! "
+                              "rtph264pay pt=102 mtu=1200 config-interval=-1 aggregate-mode=zero-latency",
+                              encoder);
+    }
+
+  *rtp_caps = *pad_caps = SL_RTP_VP8;
+  return g_strdup_printf ("videoconvert ! vp8enc deadline=1 cpu-used=8 keyframe-max-dist=30 "
+                          "error-resilient=partitions target-bitrate=%u ! rtpvp8pay pt=96 mtu=1200 "
+                          "picture-id-mode=15-bit", bitrate * 1000);
+}
+
+static gboolean
+sl_whip_sink_add_input (SlWhipSink       *self,
+                        SlWhipSinkInput  *input,
+                        const char       *codec,
+                        guint             bitrate,
+                        GError          **error)
+{
+  g_autoptr(GError) parse_error = NULL;
+  g_autoptr(GstCaps) preferences = NULL;
+  g_autoptr(GstCaps) pad_filter = NULL;
+  g_autoptr(GstPad) sinkpad = NULL;
+  g_autoptr(GstPad) srcpad = NULL;
+  g_autoptr(GstWebRTCRTPTransceiver) transceiver = NULL;
+  g_autofree char *description = NULL;
+  const char *rtp_caps = NULL, *pad_caps = NULL;
+  GstElement *appsrc, *branch, *filter;
+
+  description = sl_whip_sink_branch (self, input->name, codec, bitrate, &rtp_caps, &pad_caps, error);
+  if (description == NULL)
+    return FALSE;
+
+  branch = gst_parse_bin_from_description_full (description, TRUE, NULL, GST_PARSE_FLAG_FATAL_ERRORS,
+                                                &parse_error);
+  if (branch == NULL)
+    {
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "Cannot build the %s encoder “%s”: %s", input->name,
+                   description, parse_error->message);
+      return FALSE;
+    }
+
+  appsrc = gst_element_factory_make ("appsrc", NULL);
+  /* Live and never blocking: process() must not wait for the encoder.
+   * Frames are stamped with the pipeline's clock as they come in. */
+  g_object_set (appsrc,
+                "is-live", TRUE,
+                "format", GST_FORMAT_TIME,
+                "do-timestamp", TRUE,
+                "block", FALSE,
+                "max-buffers", (guint64) SL_WHIP_SINK_QUEUE,
+                "max-bytes", (guint64) 0,
+                "max-time", (guint64) 0,
+                NULL);
+  gst_util_set_object_arg (G_OBJECT (appsrc), "leaky-type", "downstream");
+
+  pad_filter = gst_caps_from_string (pad_caps);
+  filter = gst_element_factory_make ("capsfilter", NULL);
+  g_object_set (filter, "caps", pad_filter, NULL);
+
+  gst_bin_add_many (GST_BIN (self->pipeline), appsrc, branch, filter, NULL);
+  if (!gst_element_link_many (appsrc, branch, filter, NULL))
+    {
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "Cannot link the %s encoder “%s”", input->name, description);
+      return FALSE;
+    }
+
+  sinkpad = gst_element_request_pad_simple (self->webrtcbin, "sink_%u");
+  srcpad = gst_element_get_static_pad (filter, "src");
+  if (sinkpad == NULL || gst_pad_link (srcpad, sinkpad) != GST_PAD_LINK_OK)
+    {
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "Cannot link the %s encoder to webrtcbin", input->name);
+      return FALSE;
+    }
+
+  /* The offer can be made before any frame: the codec is declared. */
+  preferences = gst_caps_from_string (rtp_caps);
+  g_object_get (sinkpad, "transceiver", &transceiver, NULL);
+  g_object_set (transceiver,
+                "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY,
+                "codec-preferences", preferences,
+                NULL);
+
+  input->appsrc = gst_object_ref (appsrc);
+  return TRUE;
+}
+
+static void
+sl_whip_sink_stop (SlWhipSink *self,
+                   GError    **error)
+{
+  g_autoptr(SlWhipClient) client = NULL;
+
+  g_mutex_lock (&self->mutex);
+  client = g_steal_pointer (&self->client);
+  g_mutex_unlock (&self->mutex);
+
+  /* DELETE first, while the media still flows; then the pipeline. */
+  if (client != NULL)
+    sl_whip_client_close (client, SL_WHIP_CLIENT_CLOSE_TIMEOUT, error);
+
+  if (self->pipeline != NULL)
+    {
+      if (client != NULL)
+        sl_whip_client_unwatch_pipeline (client, self->pipeline);
+      gst_element_set_state (self->pipeline, GST_STATE_NULL);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (self->inputs); i++)
+    {
+      gst_clear_object (&self->inputs[i].appsrc);
+      gst_clear_caps (&self->inputs[i].caps);
+      self->inputs[i].eos = FALSE;
+    }
+  gst_clear_object (&self->webrtcbin);
+  gst_clear_object (&self->pipeline);
+}
+
+static gboolean
+sl_whip_sink_setup (SlProcessor  *processor,
+                    GError      **error)
+{
+  SlWhipSink *self = SL_WHIP_SINK (processor);
+  g_autoptr(SlWhipClient) client = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *codec = NULL;
+  g_auto(GStrv) ice_servers = NULL;
+  gboolean any = FALSE, trickle;
+  guint bitrate;
+
+  g_mutex_lock (&self->mutex);
+  url = g_strdup (self->url);
+  token = g_strdup (self->token);
+  codec = g_strdup (self->video_codec);
+  ice_servers = g_strdupv (self->ice_servers);
+  bitrate = self->bitrate;
+  trickle = self->trickle;
+  g_mutex_unlock (&self->mutex);
+
+  self->failed = FALSE;
+  self->warned_late_input = FALSE;
+
+  if (url == NULL)
+    {
+      g_set_error_literal (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE,
+                           "No WHIP endpoint to publish to: set the “url” property");
+      return FALSE;
+    }
+  if (!sl_webrtc_check_http_url (url, error) ||
+      !sl_webrtc_check_ice_servers ((const char * const *) ice_servers, error))
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->inputs); i++)
+    {
+      self->inputs[i].port = sl_processor_get_input_port (processor, self->inputs[i].name);
+      any = any || sl_input_port_is_linked (self->inputs[i].port);
+    }
+  if (!any)
+    {
+      g_set_error_literal (error, SL_ERROR, SL_ERROR_INVALID_STATE,
+                           "Nothing to publish: link the video or the audio input (or both)");
+      return FALSE;
+    }
+
+  client = sl_whip_client_new ("WHIP", url, token, sl_processor_get_id (processor));
+  sl_whip_client_set_trickle (client, trickle);
+  sl_whip_client_set_notify (client, sl_whip_sink_wake, self);
+
+  self->pipeline = gst_object_ref_sink (gst_pipeline_new (sl_processor_get_id (processor)));
+  self->webrtcbin = sl_whip_client_make_webrtcbin (client, (const char * const *) ice_servers, error);
+  g_mutex_lock (&self->mutex);
+  self->client = g_object_ref (client);
+  g_mutex_unlock (&self->mutex);
+  if (self->webrtcbin == NULL)
+    goto failed;
+  gst_bin_add (GST_BIN (self->pipeline), self->webrtcbin);
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->inputs); i++)
+    if (sl_input_port_is_linked (self->inputs[i].port) &&
+        !sl_whip_sink_add_input (self, &self->inputs[i], codec, bitrate, error))
+      goto failed;
+
+  sl_whip_client_watch_pipeline (client, self->pipeline);
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      if (!sl_whip_client_take_error (client, error))
+        g_set_error_literal (error, SL_ERROR, SL_ERROR_FAILED, "The WHIP pipeline cannot start");
+      goto failed;
+    }
+
+  sl_whip_client_start (client, self->webrtcbin);
+  return TRUE;
+
+failed:
+  sl_whip_sink_stop (self, NULL);
+  return FALSE;
+}
+
+static void
+sl_whip_sink_push (SlWhipSink      *self,
+                   SlWhipSinkInput *input,
+                   GstSample       *sample)
+{
+  GstCaps *caps = gst_sample_get_caps (sample);
+  GstBuffer *buffer = gst_sample_get_buffer (sample);
+
+  if (caps == NULL || buffer == NULL)
+    return;
+
+  if (input->caps == NULL || !gst_caps_is_equal (caps, input->caps))
+    {
+      gst_caps_replace (&input->caps, caps);
+      g_object_set (input->appsrc, "caps", caps, NULL);
+    }
+
+  /* The producer's timestamps mean nothing to this pipeline's clock: the
+   * appsrc stamps the frame on arrival (do-timestamp). The copy shares the
+   * memory. */
+  buffer = gst_buffer_copy (buffer);
+  GST_BUFFER_PTS (buffer) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DTS (buffer) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DURATION (buffer) = GST_CLOCK_TIME_NONE;
+  if (gst_app_src_push_buffer (GST_APP_SRC (input->appsrc), buffer) == GST_FLOW_OK)
+    atomic_fetch_add (&self->frames, 1);
+}
+
+static gboolean
+sl_whip_sink_process (SlProcessor  *processor,
+                      GError      **error)
+{
+  SlWhipSink *self = SL_WHIP_SINK (processor);
+  g_autoptr(SlWhipClient) client = sl_whip_sink_dup_client (self);
+
+  if (client != NULL && sl_whip_client_take_error (client, error))
+    {
+      /* Let the session go now (its DELETE included); teardown waits. */
+      sl_whip_client_close_async (client);
+      self->failed = TRUE;
+      return FALSE;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->inputs); i++)
+    {
+      SlWhipSinkInput *input = &self->inputs[i];
+      GstSample *sample;
+
+      while ((sample = sl_input_port_pop (input->port)) != NULL)
+        {
+          if (input->appsrc != NULL && !input->eos)
+            sl_whip_sink_push (self, input, sample);
+          else if (!self->warned_late_input)
+            {
+              self->warned_late_input = TRUE;
+              g_message ("whip-sink “%s”: the %s input was not linked when the session started; "
+                         "its frames are dropped until the next start",
+                         sl_processor_get_id (processor), input->name);
+            }
+          gst_sample_unref (sample);
+        }
+
+      if (input->appsrc != NULL && !input->eos && sl_input_port_is_eos (input->port))
+        {
+          input->eos = TRUE;
+          gst_app_src_end_of_stream (GST_APP_SRC (input->appsrc));
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+sl_whip_sink_teardown (SlProcessor  *processor,
+                       GError      **error)
+{
+  SlWhipSink *self = SL_WHIP_SINK (processor);
+  g_autoptr(GError) close_error = NULL;
+
+  sl_whip_sink_stop (self, &close_error);
+
+  /* A failed session has said why already; a DELETE that goes wrong after
+   * a good session is worth a warning, not a failure of the stop. */
+  if (close_error != NULL && !self->failed)
+    g_warning ("whip-sink “%s”: %s", sl_processor_get_id (processor), close_error->message);
+
+  return TRUE;
+}
+
+static void
+sl_whip_sink_restart_ice (SlWhipSink *self)
+{
+  g_autoptr(SlWhipClient) client = sl_whip_sink_dup_client (self);
+
+  if (client != NULL)
+    sl_whip_client_restart_ice (client);
+}
+
+static void
+sl_whip_sink_dispose (GObject *object)
+{
+  SlWhipSink *self = SL_WHIP_SINK (object);
+
+  sl_whip_sink_stop (self, NULL);
+
+  G_OBJECT_CLASS (sl_whip_sink_parent_class)->dispose (object);
+}
+
+static void
+sl_whip_sink_finalize (GObject *object)
+{
+  SlWhipSink *self = SL_WHIP_SINK (object);
+
+  g_free (self->url);
+  g_free (self->token);
+  g_free (self->video_codec);
+  g_strfreev (self->ice_servers);
+  g_mutex_clear (&self->mutex);
+
+  G_OBJECT_CLASS (sl_whip_sink_parent_class)->finalize (object);
+}
+
+static void
+sl_whip_sink_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  SlWhipSink *self = SL_WHIP_SINK (object);
+  g_autoptr(SlWhipClient) client = sl_whip_sink_dup_client (self);
+
+  switch (prop_id)
+    {
+    case PROP_URL:
+      g_mutex_lock (&self->mutex);
+      g_value_set_string (value, self->url);
+      g_mutex_unlock (&self->mutex);
+      break;
+    case PROP_TOKEN:
+      g_mutex_lock (&self->mutex);
+      g_value_set_string (value, self->token);
+      g_mutex_unlock (&self->mutex);
+      break;
+    case PROP_VIDEO_CODEC:
+      g_mutex_lock (&self->mutex);
+      g_value_set_string (value, self->video_codec);
+      g_mutex_unlock (&self->mutex);
+      break;
+    case PROP_BITRATE:
+      g_mutex_lock (&self->mutex);
+      g_value_set_uint (value, self->bitrate);
+      g_mutex_unlock (&self->mutex);
+      break;
+    case PROP_ICE_SERVERS:
+      g_mutex_lock (&self->mutex);
+      g_value_set_boxed (value, self->ice_servers);
+      g_mutex_unlock (&self->mutex);
+      break;
+    case PROP_TRICKLE:
+      g_mutex_lock (&self->mutex);
+      g_value_set_boolean (value, self->trickle);
+      g_mutex_unlock (&self->mutex);
+      break;
+    case PROP_CONNECTED:
+      g_value_set_boolean (value, client != NULL &&
+                           sl_whip_client_get_state (client) == SL_WHIP_CLIENT_STATE_CONNECTED);
+      break;
+    case PROP_RESOURCE_URL:
+      g_value_take_string (value, client != NULL ? sl_whip_client_dup_resource_url (client) : NULL);
+      break;
+    case PROP_FRAMES:
+      g_value_set_int64 (value, atomic_load (&self->frames));
+      break;
+    case PROP_ICE_RESTARTS:
+      g_value_set_uint (value, client != NULL ? sl_whip_client_get_ice_restarts (client) : 0);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sl_whip_sink_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  SlWhipSink *self = SL_WHIP_SINK (object);
+
+  /* Each takes effect from the next start: a running session keeps its
+   * settings. */
+  g_mutex_lock (&self->mutex);
+  switch (prop_id)
+    {
+    case PROP_URL:
+      g_free (self->url);
+      self->url = g_value_dup_string (value);
+      break;
+    case PROP_TOKEN:
+      g_free (self->token);
+      self->token = g_value_dup_string (value);
+      break;
+    case PROP_VIDEO_CODEC:
+      g_free (self->video_codec);
+      self->video_codec = g_value_dup_string (value);
+      if (self->video_codec == NULL)
+        self->video_codec = g_strdup ("vp8");
+      break;
+    case PROP_BITRATE:
+      self->bitrate = g_value_get_uint (value);
+      break;
+    case PROP_ICE_SERVERS:
+      g_strfreev (self->ice_servers);
+      self->ice_servers = g_value_dup_boxed (value);
+      break;
+    case PROP_TRICKLE:
+      self->trickle = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      g_mutex_unlock (&self->mutex);
+      return;
+    }
+  g_mutex_unlock (&self->mutex);
+
+  g_object_notify_by_pspec (object, pspec);
+}
+
+static void
+sl_whip_sink_class_init (SlWhipSinkClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  SlProcessorClass *processor_class = SL_PROCESSOR_CLASS (klass);
+  g_autoptr(GstCaps) video = gst_caps_from_string ("video/x-raw");
+  g_autoptr(GstCaps) audio = gst_caps_from_string ("audio/x-raw");
+  const GParamFlags settable = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  const GParamFlags readable = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+
+  object_class->dispose = sl_whip_sink_dispose;
+  object_class->finalize = sl_whip_sink_finalize;
+  object_class->get_property = sl_whip_sink_get_property;
+  object_class->set_property = sl_whip_sink_set_property;
+  processor_class->setup = sl_whip_sink_setup;
+  processor_class->process = sl_whip_sink_process;
+  processor_class->teardown = sl_whip_sink_teardown;
+
+  properties[PROP_URL] =
+    sl_param_spec_checked_string ("url", NULL, "The WHIP endpoint (http:// or https://)",
+                                  NULL, sl_webrtc_check_http_url, settable);
+  properties[PROP_TOKEN] =
+    g_param_spec_string ("token", NULL, "A Bearer token sent in the Authorization header",
+                         NULL, settable);
+  properties[PROP_VIDEO_CODEC] =
+    sl_param_spec_checked_string ("video-codec", NULL, "The video codec sent: vp8 or h264",
+                                  "vp8", sl_whip_sink_check_codec, settable);
+  properties[PROP_BITRATE] =
+    g_param_spec_uint ("bitrate", NULL, "The video encoder's target bitrate (kbit/s)",
+                       50, 50000, 1500, settable);
+  properties[PROP_ICE_SERVERS] =
+    sl_webrtc_param_spec_ice_servers ("ice-servers",
+                                      "STUN/TURN servers: stun:HOST[:PORT], turn:USER:PASSWORD@HOST[:PORT]"
+                                      "[?transport=udp|tcp], turns:…; none by default", settable);
+  properties[PROP_TRICKLE] =
+    g_param_spec_boolean ("trickle", NULL,
+                          "Send the offer at once and trickle candidates by PATCH, instead of "
+                          "waiting for ICE gathering", FALSE, settable);
+  properties[PROP_CONNECTED] =
+    g_param_spec_boolean ("connected", NULL, "Whether media flows to the server (no notify: poll it)",
+                          FALSE, readable);
+  properties[PROP_RESOURCE_URL] =
+    g_param_spec_string ("resource-url", NULL, "The session's resource on the server, once created",
+                         NULL, readable);
+  properties[PROP_FRAMES] =
+    g_param_spec_int64 ("frames", NULL, "Frames (video and audio) handed to the encoders",
+                        0, G_MAXINT64, 0, readable);
+  properties[PROP_ICE_RESTARTS] =
+    g_param_spec_uint ("ice-restarts", NULL, "ICE restarts the server accepted",
+                       0, G_MAXUINT, 0, readable);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * SlWhipSink::restart-ice:
+   *
+   * Restarts ICE with new credentials (RFC 9725 §4.3.2), on the session's
+   * own thread. Any thread may emit it; without a session it does nothing.
+   */
+  signals[SIGNAL_RESTART_ICE] =
+    g_signal_new_class_handler ("restart-ice", G_TYPE_FROM_CLASS (klass),
+                                G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
+                                G_CALLBACK (sl_whip_sink_restart_ice),
+                                NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  sl_processor_class_add_input_port (processor_class, "video", video);
+  sl_processor_class_add_input_port (processor_class, "audio", audio);
+  sl_processor_class_set_execution_mode (processor_class, SL_EXECUTION_REACTIVE);
+  sl_processor_class_set_description (processor_class,
+                                      "Publishes video (VP8 or H.264) and audio (Opus) to a WHIP "
+                                      "server over WebRTC");
+}
+
+static void
+sl_whip_sink_init (SlWhipSink *self)
+{
+  g_mutex_init (&self->mutex);
+  self->video_codec = g_strdup ("vp8");
+  self->bitrate = 1500;
+  self->inputs[0].name = "video";
+  self->inputs[1].name = "audio";
+  atomic_init (&self->frames, 0);
+}
