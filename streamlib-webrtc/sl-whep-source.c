@@ -16,7 +16,8 @@
  *     none by default);
  *   - `trickle` (boolean, default false): as whip-sink's;
  *   - read-only: `connected` (boolean), `resource-url` (string), `frames`
- *     (int64, frames sent on both outputs), `ice-restarts` (uint).
+ *     (int64, frames sent on both outputs), `ice-restarts` (uint),
+ *     `server-ice-servers` (strv), as whip-sink's.
  * Action signal `restart-ice` (no arguments, any thread). Read-only
  * properties emit no notify: poll them.
  *
@@ -107,6 +108,7 @@ enum {
   PROP_RESOURCE_URL,
   PROP_FRAMES,
   PROP_ICE_RESTARTS,
+  PROP_SERVER_ICE_SERVERS,
   N_PROPS
 };
 
@@ -410,11 +412,9 @@ static void
 sl_whep_source_stop (SlWhepSource  *self,
                      GError       **error)
 {
-  g_autoptr(SlWhipClient) client = NULL;
-
-  g_mutex_lock (&self->mutex);
-  client = g_steal_pointer (&self->client);
-  g_mutex_unlock (&self->mutex);
+  /* The closed client stays until the next start: its resource URL and
+   * state can still be read. */
+  g_autoptr(SlWhipClient) client = sl_whep_source_dup_client (self);
 
   /* The session ends first (its thread may be renewing webrtcbin), then
    * the streaming threads are released and joined. */
@@ -481,6 +481,7 @@ sl_whep_source_setup (SlProcessor  *processor,
 
   self->pipeline = gst_object_ref_sink (gst_pipeline_new (sl_processor_get_id (processor)));
   g_mutex_lock (&self->mutex);
+  g_clear_object (&self->client);
   self->client = g_object_ref (client);
   g_mutex_unlock (&self->mutex);
 
@@ -564,6 +565,9 @@ sl_whep_source_dispose (GObject *object)
   SlWhepSource *self = SL_WHEP_SOURCE (object);
 
   sl_whep_source_stop (self, NULL);
+  g_mutex_lock (&self->mutex);
+  g_clear_object (&self->client);
+  g_mutex_unlock (&self->mutex);
   g_mutex_lock (&self->queue_mutex);
   g_queue_clear_full (&self->queue, (GDestroyNotify) sl_whep_frame_free);
   g_mutex_unlock (&self->queue_mutex);
@@ -628,6 +632,9 @@ sl_whep_source_get_property (GObject    *object,
       break;
     case PROP_ICE_RESTARTS:
       g_value_set_uint (value, client != NULL ? sl_whip_client_get_ice_restarts (client) : 0);
+      break;
+    case PROP_SERVER_ICE_SERVERS:
+      g_value_take_boxed (value, client != NULL ? sl_whip_client_dup_link_ice_servers (client) : NULL);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -715,6 +722,10 @@ sl_whep_source_class_init (SlWhepSourceClass *klass)
   properties[PROP_ICE_RESTARTS] =
     g_param_spec_uint ("ice-restarts", NULL, "ICE restarts the server accepted",
                        0, G_MAXUINT, 0, readable);
+  properties[PROP_SERVER_ICE_SERVERS] =
+    g_param_spec_boxed ("server-ice-servers", NULL,
+                        "The ICE servers the server announced (Link rel=ice-server), as webrtcbin URLs; "
+                        "used from the next ICE restart", G_TYPE_STRV, readable);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

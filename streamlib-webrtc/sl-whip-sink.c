@@ -23,7 +23,10 @@
  *     ICE gathering so that the offer carries them;
  *   - read-only: `connected` (boolean), `resource-url` (string, the
  *     session's resource once created), `frames` (int64, frames handed to
- *     the encoders), `ice-restarts` (uint, restarts the server accepted).
+ *     the encoders), `ice-restarts` (uint, restarts the server accepted),
+ *     `server-ice-servers` (strv: the `Link: rel="ice-server"` URLs of
+ *     the server's answer, as webrtcbin takes them; used from the next ICE
+ *     restart).
  * Action signal `restart-ice` (no arguments, any thread): restarts ICE
  * (RFC 9725 §4.3.2). Read-only properties emit no notify: poll them.
  *
@@ -114,6 +117,7 @@ enum {
   PROP_RESOURCE_URL,
   PROP_FRAMES,
   PROP_ICE_RESTARTS,
+  PROP_SERVER_ICE_SERVERS,
   N_PROPS
 };
 
@@ -289,11 +293,9 @@ static void
 sl_whip_sink_stop (SlWhipSink *self,
                    GError    **error)
 {
-  g_autoptr(SlWhipClient) client = NULL;
-
-  g_mutex_lock (&self->mutex);
-  client = g_steal_pointer (&self->client);
-  g_mutex_unlock (&self->mutex);
+  /* The closed client stays until the next start: its resource URL and
+   * state can still be read. */
+  g_autoptr(SlWhipClient) client = sl_whip_sink_dup_client (self);
 
   /* DELETE first, while the media still flows; then the pipeline. */
   if (client != NULL)
@@ -369,6 +371,7 @@ sl_whip_sink_setup (SlProcessor  *processor,
   self->pipeline = gst_object_ref_sink (gst_pipeline_new (sl_processor_get_id (processor)));
   self->webrtcbin = sl_whip_client_make_webrtcbin (client, (const char * const *) ice_servers, error);
   g_mutex_lock (&self->mutex);
+  g_clear_object (&self->client);
   self->client = g_object_ref (client);
   g_mutex_unlock (&self->mutex);
   if (self->webrtcbin == NULL)
@@ -500,6 +503,9 @@ sl_whip_sink_dispose (GObject *object)
   SlWhipSink *self = SL_WHIP_SINK (object);
 
   sl_whip_sink_stop (self, NULL);
+  g_mutex_lock (&self->mutex);
+  g_clear_object (&self->client);
+  g_mutex_unlock (&self->mutex);
 
   G_OBJECT_CLASS (sl_whip_sink_parent_class)->dispose (object);
 }
@@ -571,6 +577,9 @@ sl_whip_sink_get_property (GObject    *object,
       break;
     case PROP_ICE_RESTARTS:
       g_value_set_uint (value, client != NULL ? sl_whip_client_get_ice_restarts (client) : 0);
+      break;
+    case PROP_SERVER_ICE_SERVERS:
+      g_value_take_boxed (value, client != NULL ? sl_whip_client_dup_link_ice_servers (client) : NULL);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -674,6 +683,10 @@ sl_whip_sink_class_init (SlWhipSinkClass *klass)
   properties[PROP_ICE_RESTARTS] =
     g_param_spec_uint ("ice-restarts", NULL, "ICE restarts the server accepted",
                        0, G_MAXUINT, 0, readable);
+  properties[PROP_SERVER_ICE_SERVERS] =
+    g_param_spec_boxed ("server-ice-servers", NULL,
+                        "The ICE servers the server announced (Link rel=ice-server), as webrtcbin URLs; "
+                        "used from the next ICE restart", G_TYPE_STRV, readable);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
