@@ -6,7 +6,8 @@
 #
 # Everything runs in a private network namespace that has only loopback
 # (unshare --net, lo up), so nothing reaches the machine's interfaces:
-# streamlib-launch serves 'video-test-source ! whep-serve name=out' on
+# streamlib-launch serves 'video-test-source ! whep-serve name=out' (its
+# video input; whep-serve has video and audio inputs) on
 # 127.0.0.1, then player-test.js drives Debian's chromium to the player page
 # and checks that it decodes frames. Prints TAP; exits with the driver's
 # status. The server is always stopped on the way out.
@@ -27,7 +28,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 launch=${1:-}
 port=${PLAYER_TEST_PORT:-8890}
 stream=out
-pipeline="video-test-source is-live=true ! whep-serve name=$stream"
+pipeline="whep-serve name=$stream  video-test-source is-live=true ! $stream.video"
 serve_deadline_s=20
 stop_deadline_s=10
 export CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
