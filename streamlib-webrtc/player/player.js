@@ -310,7 +310,12 @@
 
       setState('connecting');
       session.statsTimer = setInterval(updateStats, STATS_INTERVAL_MS);
-      ui.video.play().catch((e) => console.warn('streamlib player: video.play():', e.message));
+      // autoplay (muted) starts it too; play() is for browsers that wait.
+      // An AbortError only says a newer srcObject replaced this one.
+      ui.video.play().catch((e) => {
+        if (e.name !== 'AbortError')
+          console.warn('streamlib player: video.play():', e.message);
+      });
     } catch (e) {
       if (mine === generation) {
         stop();
