@@ -41,6 +41,26 @@ typedef struct
   void (*gate_passed)   (gpointer user_data);
 } SlRunnerHost;
 
+/* Threads of one runtime that wait, parked, for a processor to run. A
+ * processor added while the graph runs starts on one of them instead of on
+ * a new thread: creating a thread costs more than the rest of an insertion.
+ * A runner's thread parks when its processor exits, up to a few; the rest
+ * end. Closing the pool ends the parked threads. */
+typedef struct _SlThreadPool SlThreadPool;
+
+SlThreadPool     *sl_thread_pool_new        (void);
+SlThreadPool     *sl_thread_pool_ref        (SlThreadPool       *pool);
+void              sl_thread_pool_unref      (SlThreadPool       *pool);
+/* Any thread. */
+void              sl_thread_pool_close      (SlThreadPool       *pool);
+/* Starts a parked thread unless one is waiting already. */
+void              sl_thread_pool_add_spare  (SlThreadPool       *pool);
+/* A source that calls sl_thread_pool_add_spare() when it is made ready
+ * (g_source_set_ready_time (source, 0), from any thread), so that whoever
+ * adds processors never waits for a thread to be made. Attach it on the
+ * thread that runs the context. */
+GSource          *sl_thread_pool_new_spare_source (SlThreadPool *pool);
+
 struct _SlRunner
 {
   SlRefCount       refcount;
@@ -52,6 +72,7 @@ struct _SlRunner
   gpointer         host_data;
   SlRuntime       *runtime;
   SlSpinBudget    *spin_budget;     /* the runtime's */
+  char            *thread_name;     /* "sl:<id>", cut to what Linux keeps */
   GThread         *home_thread;     /* the thread that made the runtime */
 
   /* Construction properties, consumed on the runner's thread. */
@@ -65,8 +86,8 @@ struct _SlRunner
   GMutex           mutex;           /* guards the fields below it */
   GCond            cond;
   GQueue           controls;
-  gboolean         created;
-  gboolean         released;
+  atomic_bool      created;         /* written under the mutex, read */
+  atomic_bool      released;        /* without it to spin briefly */
   gboolean         exited;
 
   atomic_int       n_controls;
@@ -90,6 +111,7 @@ struct _SlRunner
 SlRunner         *sl_runner_new            (SlRuntime          *runtime,
                                             GThread            *home_thread,
                                             SlSpinBudget       *spin_budget,
+                                            SlThreadPool       *thread_pool,
                                             const SlRunnerHost *host,
                                             gpointer            host_data,
                                             const char         *id,

@@ -20,6 +20,11 @@
 #include "sl-port-private.h"
 #include "sl-runner-private.h"
 
+/* How many times a thread yields, waiting for the other side of a hand-off
+ * that takes microseconds (a processor's creation, its release), before it
+ * sleeps: sleeping costs a wake-up on both sides. */
+#define SL_HANDOFF_YIELDS 100
+
 /* Which runner, if any, the calling thread belongs to. Thread-local, so it is
  * not state shared between threads. */
 static GPrivate current_runner;
@@ -72,6 +77,7 @@ sl_runner_unref (SlRunner *runner)
   g_clear_pointer (&runner->initial_values, g_array_unref);
   g_mutex_clear (&runner->mutex);
   g_cond_clear (&runner->cond);
+  g_free (runner->thread_name);
   g_free (runner->id);
   g_free (runner);
 }
@@ -530,16 +536,37 @@ sl_runner_apply_priority (SlRunner *runner)
   atomic_store (&runner->effective_priority, effective);
 }
 
-static gpointer
-sl_runner_thread (gpointer data)
+/* Back to what a new thread has, before the thread waits for another
+ * processor. */
+static void
+sl_runner_restore_priority (SlRunner *runner)
 {
-  SlRunner *runner = data;
+  SlThreadPriority effective = atomic_load (&runner->effective_priority);
 
+  if (effective == SL_THREAD_PRIORITY_REALTIME)
+    {
+      struct sched_param param = { .sched_priority = 0 };
+
+      pthread_setschedparam (pthread_self (), SCHED_OTHER, &param);
+    }
+  else if (effective == SL_THREAD_PRIORITY_HIGH)
+    setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 0);
+}
+
+/* Runs @runner on the calling thread until its processor exits; consumes
+ * the reference the thread was given. */
+static void
+sl_runner_run (SlRunner *runner)
+{
   g_private_set (&current_runner, runner);
   sl_runner_apply_priority (runner);
   sl_runner_create (runner);
 
-  /* The ready barrier: wait until the runtime has wired our links. */
+  /* The ready barrier: wait until the runtime has wired our links, which
+   * it does as soon as we are created. */
+  for (guint i = 0; i < SL_HANDOFF_YIELDS && !atomic_load (&runner->released) &&
+       !atomic_load (&runner->stop_requested); i++)
+    g_thread_yield ();
   sl_mutex_lock (&runner->mutex);
   while (!runner->released && !atomic_load (&runner->stop_requested))
     sl_cond_wait (&runner->cond, &runner->mutex);
@@ -558,9 +585,219 @@ sl_runner_thread (gpointer data)
     }
 
   sl_runner_finish_exit (runner);
+  sl_runner_restore_priority (runner);
   g_private_set (&current_runner, NULL);
   sl_runner_unref (runner);
+}
+
+/* ---- the thread pool ------------------------------------------------------ */
+
+/* Parked threads kept per runtime: enough for a graph edit that replaces a
+ * few processors; each costs its stack's resident pages. */
+#define SL_THREAD_POOL_MAX_PARKED 4
+
+struct _SlThreadPool
+{
+  SlRefCount refcount;
+  GMutex     mutex;         /* guards the fields below it */
+  GQueue     parked;        /* SlPoolThread*, the most recently parked last */
+  gboolean   closed;
+};
+
+/* One pool thread: parked, or running a runner. */
+typedef struct
+{
+  SlThreadPool *pool;
+  GCond         cond;
+  SlRunner     *runner;     /* under pool->mutex: handed over by sl_runner_new() */
+} SlPoolThread;
+
+SlThreadPool *
+sl_thread_pool_new (void)
+{
+  SlThreadPool *pool = g_new0 (SlThreadPool, 1);
+
+  sl_ref_count_init (&pool->refcount);
+  g_mutex_init (&pool->mutex);
+  g_queue_init (&pool->parked);
+  return pool;
+}
+
+SlThreadPool *
+sl_thread_pool_ref (SlThreadPool *pool)
+{
+  sl_ref_count_inc (&pool->refcount);
+  return pool;
+}
+
+void
+sl_thread_pool_unref (SlThreadPool *pool)
+{
+  if (!sl_ref_count_dec (&pool->refcount))
+    return;
+
+  /* Every parked thread holds a reference: none is left. */
+  g_assert (g_queue_is_empty (&pool->parked));
+  g_mutex_clear (&pool->mutex);
+  g_free (pool);
+}
+
+void
+sl_thread_pool_close (SlThreadPool *pool)
+{
+  sl_mutex_lock (&pool->mutex);
+  pool->closed = TRUE;
+  for (GList *l = pool->parked.head; l != NULL; l = l->next)
+    g_cond_signal (&((SlPoolThread *) l->data)->cond);
+  sl_mutex_unlock (&pool->mutex);
+}
+
+static void
+sl_thread_set_name (const char *name)
+{
+  /* Linux keeps 15 bytes of a thread name; the caller has cut it. */
+  pthread_setname_np (pthread_self (), name);
+}
+
+static gpointer
+sl_pool_thread_main (gpointer data)
+{
+  SlPoolThread *self = data;
+  SlThreadPool *pool = self->pool;
+  SlRunner *runner;
+
+  sl_mutex_lock (&pool->mutex);
+  runner = g_steal_pointer (&self->runner);
+  sl_mutex_unlock (&pool->mutex);
+
+  for (;;)
+    {
+      if (runner != NULL)
+        sl_runner_run (runner);
+
+      /* Park, unless enough threads wait already. */
+      sl_mutex_lock (&pool->mutex);
+      if (pool->closed || pool->parked.length >= SL_THREAD_POOL_MAX_PARKED)
+        {
+          sl_mutex_unlock (&pool->mutex);
+          break;
+        }
+      g_queue_push_tail (&pool->parked, self);
+      sl_thread_set_name ("sl:parked");
+      while (self->runner == NULL && !pool->closed)
+        sl_cond_wait (&self->cond, &pool->mutex);
+      runner = g_steal_pointer (&self->runner);
+      if (runner == NULL)
+        {
+          /* Closed: whoever takes a thread takes it off the queue, so we
+           * are still on it. */
+          g_queue_remove (&pool->parked, self);
+          sl_mutex_unlock (&pool->mutex);
+          break;
+        }
+      sl_mutex_unlock (&pool->mutex);
+      sl_thread_set_name (runner->thread_name);
+    }
+
+  g_cond_clear (&self->cond);
+  g_free (self);
+  sl_thread_pool_unref (pool);
   return NULL;
+}
+
+/* Starts a pool thread that runs @runner (taking the reference), or parks
+ * at once for NULL. */
+static void
+sl_thread_pool_spawn (SlThreadPool *pool,
+                      const char   *name,
+                      SlRunner     *runner)
+{
+  SlPoolThread *thread = g_new0 (SlPoolThread, 1);
+
+  thread->pool = sl_thread_pool_ref (pool);
+  g_cond_init (&thread->cond);
+  /* Under the lock, for the thread (and TSan) to see it. */
+  sl_mutex_lock (&pool->mutex);
+  thread->runner = runner;
+  sl_mutex_unlock (&pool->mutex);
+
+  /* Detached: the runtime waits for `exited`, never joins, so nothing is
+   * ever held across a join. */
+  g_thread_unref (g_thread_new (name, sl_pool_thread_main, thread));
+}
+
+/* Hands @runner (a new reference) to a parked thread; FALSE if none waits. */
+static gboolean
+sl_thread_pool_take (SlThreadPool *pool,
+                     SlRunner     *runner)
+{
+  SlPoolThread *thread;
+
+  sl_mutex_lock (&pool->mutex);
+  /* The most recently parked: its stack is the likeliest to be warm. */
+  thread = pool->closed ? NULL : g_queue_pop_tail (&pool->parked);
+  if (thread != NULL)
+    {
+      thread->runner = sl_runner_ref (runner);
+      g_cond_signal (&thread->cond);
+    }
+  sl_mutex_unlock (&pool->mutex);
+
+  return thread != NULL;
+}
+
+void
+sl_thread_pool_add_spare (SlThreadPool *pool)
+{
+  gboolean needed;
+
+  sl_mutex_lock (&pool->mutex);
+  needed = !pool->closed && g_queue_is_empty (&pool->parked);
+  sl_mutex_unlock (&pool->mutex);
+
+  /* Two callers at once may both add one: still bounded by the parking
+   * limit. */
+  if (needed)
+    sl_thread_pool_spawn (pool, "sl:parked", NULL);
+}
+
+typedef struct
+{
+  GSource       source;
+  SlThreadPool *pool;
+} SlSpareSource;
+
+static gboolean
+sl_spare_source_dispatch (GSource     *source,
+                          GSourceFunc  callback,
+                          gpointer     user_data)
+{
+  g_source_set_ready_time (source, -1);
+  sl_thread_pool_add_spare (((SlSpareSource *) source)->pool);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+sl_spare_source_finalize (GSource *source)
+{
+  g_clear_pointer (&((SlSpareSource *) source)->pool, sl_thread_pool_unref);
+}
+
+static GSourceFuncs sl_spare_source_funcs = {
+  .dispatch = sl_spare_source_dispatch,
+  .finalize = sl_spare_source_finalize,
+};
+
+GSource *
+sl_thread_pool_new_spare_source (SlThreadPool *pool)
+{
+  GSource *source = g_source_new (&sl_spare_source_funcs, sizeof (SlSpareSource));
+
+  ((SlSpareSource *) source)->pool = sl_thread_pool_ref (pool);
+  g_source_set_name (source, "SlThreadPool spare");
+  /* Made when the context has nothing better to do. */
+  g_source_set_priority (source, G_PRIORITY_LOW);
+  return source;
 }
 
 /* Main-context runners: one source dispatch runs a bounded number of turns,
@@ -633,6 +870,7 @@ SlRunner *
 sl_runner_new (SlRuntime          *runtime,
                GThread            *home_thread,
                SlSpinBudget       *spin_budget,
+               SlThreadPool       *thread_pool,
                const SlRunnerHost *host,
                gpointer            host_data,
                const char         *id,
@@ -692,19 +930,18 @@ sl_runner_new (SlRuntime          *runtime,
     }
   else
     {
-      g_autofree char *name = g_strdup_printf ("sl:%s", id);
-      GThread *thread;
+      char *name = g_strdup_printf ("sl:%s", id);
 
       /* Linux keeps 15 bytes of a thread name and refuses a longer one
        * outright: cut it ourselves, on a character boundary. */
       if (strlen (name) > 15)
         *g_utf8_find_prev_char (name, name + 16) = '\0';
+      runner->thread_name = name;
 
       runner->waker = sl_waker_new ();
-      /* The thread owns a reference; it is detached: the runtime waits for
-       * `exited`, never joins, so nothing is ever held across a join. */
-      thread = g_thread_new (name, sl_runner_thread, sl_runner_ref (runner));
-      g_thread_unref (thread);
+      /* The thread owns a reference. */
+      if (!sl_thread_pool_take (thread_pool, runner))
+        sl_thread_pool_spawn (thread_pool, name, sl_runner_ref (runner));
     }
 
   return runner;
@@ -743,6 +980,8 @@ sl_runner_wait_created (SlRunner *runner)
       return;
     }
 
+  for (guint i = 0; i < SL_HANDOFF_YIELDS && !atomic_load (&runner->created); i++)
+    g_thread_yield ();
   sl_mutex_lock (&runner->mutex);
   while (!runner->created)
     sl_cond_wait (&runner->cond, &runner->mutex);

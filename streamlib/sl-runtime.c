@@ -125,6 +125,8 @@ struct _SlRuntime
   GCond           gate_cond;
 
   SlSpinBudget    spin_budget;
+  SlThreadPool   *thread_pool;  /* threads parked for the next processors */
+  GSource        *spare_source; /* adds a parked thread, on the context */
   GThread        *home_thread;  /* made the runtime: runs its context */
 };
 
@@ -529,7 +531,8 @@ sl_runtime_apply_delta_locked (SlRuntime *self,
       while (g_hash_table_iter_next (&iter, &key, &value))
         g_hash_table_insert (actual->applied, g_strdup (key), gvalue_dup (value));
 
-      actual->runner = sl_runner_new (self, self->home_thread, &self->spin_budget, &sl_runtime_runner_host, self, node->id,
+      actual->runner = sl_runner_new (self, self->home_thread, &self->spin_budget, self->thread_pool,
+                                      &sl_runtime_runner_host, self, node->id,
                                       node->type, node->properties, self->context);
       if (paused)
         sl_runner_set_paused (actual->runner, TRUE);
@@ -595,6 +598,11 @@ sl_runtime_apply_delta_locked (SlRuntime *self,
   /* 5. Release the new threads to run setup. */
   for (guint i = 0; i < spawned->len; i++)
     sl_runner_release (g_ptr_array_index (spawned, i));
+
+  /* A thread waits, parked, for the next processor added while the graph
+   * runs, made when the main context has nothing better to do. */
+  if (spawned->len > 0)
+    g_source_set_ready_time (self->spare_source, 0);
 
   /* 6. Property changes, on each processor's own thread. */
   for (guint i = 0; i < nodes->len; i++)
@@ -743,6 +751,13 @@ sl_runtime_dispose (GObject *object)
 
   if (self->graph != NULL)
     sl_runtime_stop (self, SL_STOP_IMMEDIATE, NULL);
+  if (self->spare_source != NULL)
+    {
+      g_source_destroy (self->spare_source);
+      g_clear_pointer (&self->spare_source, g_source_unref);
+    }
+  if (self->thread_pool != NULL)
+    sl_thread_pool_close (self->thread_pool);
 
   if (self->emit_source != NULL)
     {
@@ -762,6 +777,7 @@ sl_runtime_finalize (GObject *object)
   g_clear_pointer (&self->wired, g_hash_table_unref);
   g_clear_pointer (&self->actual, g_hash_table_unref);
   g_clear_pointer (&self->retiring, g_ptr_array_unref);
+  g_clear_pointer (&self->thread_pool, sl_thread_pool_unref);
   g_clear_object (&self->graph);
   g_clear_object (&self->registry);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -793,6 +809,9 @@ sl_runtime_constructed (GObject *object)
   g_source_set_name (self->emit_source, "SlRuntime signals");
   g_source_set_priority (self->emit_source, G_PRIORITY_DEFAULT);
   g_source_attach (self->emit_source, self->context);
+
+  self->spare_source = sl_thread_pool_new_spare_source (self->thread_pool);
+  g_source_attach (self->spare_source, self->context);
 }
 
 static void
@@ -984,6 +1003,7 @@ sl_runtime_init (SlRuntime *self)
   g_cond_init (&self->gate_cond);
   g_queue_init (&self->emissions);
   sl_spin_budget_init (&self->spin_budget);
+  self->thread_pool = sl_thread_pool_new ();
   self->actual = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, sl_actual_free);
   self->wired = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, sl_wired_free);
   self->retiring = g_ptr_array_new_with_free_func ((GDestroyNotify) sl_runner_unref);
