@@ -177,6 +177,11 @@ GstSDPMessage *sl_webrtc_sdp_with_ice_credentials (const GstSDPMessage *sdp,
                                                    const char          *ufrag,
                                                    const char          *pwd);
 
+/* @length random characters of the ICE alphabet (RFC 8839 ice-char:
+ * letters, digits, '+' and '/'): new credentials for an ICE restart. An
+ * ufrag needs at least 4, a password at least 22. */
+char        *sl_webrtc_random_ice_string     (guint                length);
+
 /* The index of the m-line whose a=mid is @mid, or -1. */
 int          sl_webrtc_sdp_find_mid          (const GstSDPMessage *sdp,
                                               const char          *mid);

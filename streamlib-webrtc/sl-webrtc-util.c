@@ -972,7 +972,10 @@ sl_webrtc_sdp_add_candidates (GstSDPMessage *sdp,
         GstSDPMedia *media = (GstSDPMedia *) gst_sdp_message_get_media (sdp, i);
 
         if (gst_sdp_media_get_attribute_val (media, "end-of-candidates") == NULL)
-          gst_sdp_media_add_attribute (media, "end-of-candidates", NULL);
+          /* "", not NULL: gst_sdp_media_attributes_to_caps() reads the
+           * value of every attribute (webrtcbin calls it on descriptions
+           * that were never text). */
+          gst_sdp_media_add_attribute (media, "end-of-candidates", "");
       }
 }
 
@@ -1064,6 +1067,18 @@ sl_webrtc_sdp_with_ice_credentials (const GstSDPMessage *sdp,
     sl_sdp_media_rewrite_ice ((GstSDPMedia *) gst_sdp_message_get_media (copy, i), ufrag, pwd);
 
   return copy;
+}
+
+char *
+sl_webrtc_random_ice_string (guint length)
+{
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  char *text = g_malloc (length + 1);
+
+  for (guint i = 0; i < length; i++)
+    text[i] = alphabet[g_random_int_range (0, sizeof alphabet - 1)];
+  text[length] = '\0';
+  return text;
 }
 
 int

@@ -481,8 +481,9 @@ sl_whip_client_release_webrtcbin (SlWhipClient *self)
   gst_clear_object (&self->webrtcbin);
 }
 
-/* The local description's SDP with the candidates gathered so far, as text.
- * Waits (bounded) for gathering first unless trickling. */
+/* The local description's SDP as text. With @wait, after a bounded wait
+ * for ICE gathering, with the candidates gathered; without, bare (they will
+ * be trickled). */
 static char *
 sl_whip_client_local_sdp (SlWhipClient                *self,
                           GstWebRTCSessionDescription *description,
@@ -508,11 +509,15 @@ sl_whip_client_local_sdp (SlWhipClient                *self,
                gather_error->message);
     }
 
-  complete = sl_webrtc_ice_gatherer_is_complete (self->gatherer);
-  candidates = sl_webrtc_ice_gatherer_take (self->gatherer);
   gst_sdp_message_copy (description->sdp, &sdp);
-  sl_webrtc_sdp_add_candidates (sdp, candidates, complete);
-  self->end_sent = complete;
+  /* Trickling, every candidate goes by PATCH, even those already there. */
+  if (wait)
+    {
+      complete = sl_webrtc_ice_gatherer_is_complete (self->gatherer);
+      candidates = sl_webrtc_ice_gatherer_take (self->gatherer);
+      sl_webrtc_sdp_add_candidates (sdp, candidates, complete);
+      self->end_sent = complete;
+    }
   text = gst_sdp_message_as_text (sdp);
   gst_sdp_message_free (sdp);
 
@@ -808,8 +813,11 @@ sl_whip_client_do_restart (SlWhipClient  *self,
   g_autoptr(GstStructure) options = NULL;
   g_autoptr(GstWebRTCSessionDescription) offer = NULL;
   g_autoptr(GstWebRTCSessionDescription) remote = NULL;
+  g_autoptr(GstWebRTCSessionDescription) previous = NULL;
   g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GPtrArray) taken = NULL;
   g_autoptr(GPtrArray) remote_candidates = NULL;
+  g_autofree char *previous_ufrag = NULL;
   g_autoptr(SoupMessage) message = NULL;
   g_autoptr(GError) parse_error = NULL;
   g_autofree char *resource = NULL;
@@ -844,32 +852,42 @@ sl_whip_client_do_restart (SlWhipClient  *self,
 
   sl_whip_client_apply_link_servers (self);
   self->restarting = TRUE;
-  sl_webrtc_ice_gatherer_reset (self->gatherer);
+
+  g_object_get (self->webrtcbin, "local-description", &previous, NULL);
+  if (previous != NULL)
+    sl_webrtc_sdp_get_ice_credentials (previous->sdp, &previous_ufrag, NULL);
 
   options = gst_structure_new ("webrtcbin-offer-options", "ice-restart", G_TYPE_BOOLEAN, TRUE, NULL);
   offer = sl_webrtc_create_description (self->webrtcbin, GST_WEBRTC_SDP_TYPE_OFFER, options,
                                         SL_WHIP_PROMISE_TIMEOUT, self->cancellable, error);
-  if (offer == NULL ||
-      !sl_webrtc_set_description (self->webrtcbin, TRUE, offer, SL_WHIP_PROMISE_TIMEOUT,
+  if (offer == NULL)
+    return sl_whip_client_prefix_error (self, error);
+
+  /* webrtcbin 1.22 ignores "ice-restart" and offers the same credentials:
+   * new ones go in the offer, which webrtcbin then gives the ICE agent. */
+  if (!sl_webrtc_sdp_get_ice_credentials (offer->sdp, &ufrag, &pwd) || g_strcmp0 (ufrag, previous_ufrag) == 0)
+    {
+      GstWebRTCSessionDescription *renewed;
+
+      g_free (ufrag);
+      g_free (pwd);
+      ufrag = sl_webrtc_random_ice_string (16);
+      pwd = sl_webrtc_random_ice_string (32);
+      renewed = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_OFFER,
+                                                    sl_webrtc_sdp_with_ice_credentials (offer->sdp, ufrag, pwd));
+      gst_webrtc_session_description_free (offer);
+      offer = renewed;
+    }
+
+  if (!sl_webrtc_set_description (self->webrtcbin, TRUE, offer, SL_WHIP_PROMISE_TIMEOUT,
                                   self->cancellable, error))
     return sl_whip_client_prefix_error (self, error);
 
-  if (!sl_webrtc_sdp_get_ice_credentials (offer->sdp, &ufrag, &pwd))
-    {
-      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "Restarting ICE with %s %s: the new offer has no ICE credentials",
-                   self->what, self->url);
-      return FALSE;
-    }
-
-  if (!sl_webrtc_ice_gatherer_wait (self->gatherer, SL_WEBRTC_GATHER_TIMEOUT, self->cancellable, &parse_error) &&
-      g_error_matches (parse_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_propagate_error (error, g_steal_pointer (&parse_error));
-      return FALSE;
-    }
-  g_clear_error (&parse_error);
+  /* The host addresses are the same and libnice does not gather again for
+   * a stream it has gathered: the candidates found so far still hold. */
   complete = sl_webrtc_ice_gatherer_is_complete (self->gatherer);
-  candidates = sl_webrtc_ice_gatherer_take (self->gatherer);
+  candidates = sl_webrtc_ice_gatherer_get_all (self->gatherer);
+  taken = sl_webrtc_ice_gatherer_take (self->gatherer);
   fragment = sl_webrtc_trickle_build (offer->sdp, ufrag, pwd, candidates, complete);
 
   /* RFC 9725 §4.3.2: an ICE restart matches any entity: If-Match: *. */

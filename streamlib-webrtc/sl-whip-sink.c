@@ -57,9 +57,11 @@
 #define SL_WHIP_SINK_QUEUE 8
 
 #define SL_RTP_VP8 "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000"
+/* No profile-level-id: webrtcbin holds the payloader's caps to these, and
+ * the encoder's level depends on the frame size. The answer says which
+ * profile the server takes; the encoder sends constrained baseline. */
 #define SL_RTP_H264 "application/x-rtp,media=video,encoding-name=H264,payload=102,clock-rate=90000," \
-                    "packetization-mode=(string)1,profile-level-id=(string)42e01f," \
-                    "level-asymmetry-allowed=(string)1"
+                    "packetization-mode=(string)1,level-asymmetry-allowed=(string)1"
 #define SL_RTP_H264_PAD "application/x-rtp,media=video,encoding-name=H264,payload=102,clock-rate=90000"
 #define SL_RTP_OPUS "application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000," \
                     "encoding-params=(string)2"

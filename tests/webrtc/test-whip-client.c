@@ -393,7 +393,7 @@ peer_description_text (Peer                        *peer,
     }
   g_mutex_unlock (&peer->mutex);
   for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
-    gst_sdp_media_add_attribute ((GstSDPMedia *) gst_sdp_message_get_media (sdp, i), "end-of-candidates", NULL);
+    gst_sdp_media_add_attribute ((GstSDPMedia *) gst_sdp_message_get_media (sdp, i), "end-of-candidates", "");
 
   text = gst_sdp_message_as_text (sdp);
   gst_sdp_message_free (sdp);
@@ -539,8 +539,10 @@ sdp_with_credentials (const GstSDPMessage *sdp,
 }
 
 /* An ICE restart (RFC 9725 §4.3.2): the client's new credentials become a
- * new remote offer, the server answers with new ones of its own; the reply
- * fragment carries them and the server's candidates. */
+ * new remote offer, the server answers with new ones of its own (webrtcbin
+ * 1.22 would keep its old ones: they are replaced in the answer before it
+ * is set). The reply fragment carries them and the server's candidates,
+ * the same as before (libnice does not gather again). */
 static char *
 peer_restart (Peer       *peer,
               const char *fragment)
@@ -549,9 +551,10 @@ peer_restart (Peer       *peer,
   g_autofree char *pwd = fragment_value (fragment, "a=ice-pwd:");
   g_autoptr(GstWebRTCSessionDescription) remote = NULL;
   g_autoptr(GstWebRTCSessionDescription) offer = NULL;
+  g_autoptr(GstWebRTCSessionDescription) created = NULL;
   g_autoptr(GstWebRTCSessionDescription) answer = NULL;
-  g_autofree char *answer_ufrag = NULL;
-  g_autofree char *answer_pwd = NULL;
+  const char *answer_ufrag = "restartedUfrag1";
+  const char *answer_pwd = "restartedPassword0123456789";
   GString *reply = g_string_new (NULL);
   const GstSDPMedia *first;
 
@@ -562,21 +565,14 @@ peer_restart (Peer       *peer,
   g_assert_nonnull (remote);
   offer = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_OFFER,
                                               sdp_with_credentials (remote->sdp, ufrag, pwd));
-
-  g_mutex_lock (&peer->mutex);
-  peer->gathered = FALSE;
-  g_ptr_array_set_size (peer->candidates, 0);
-  g_mutex_unlock (&peer->mutex);
-
   peer_set (peer, "set-remote-description", offer);
-  answer = peer_create (peer, "create-answer", "answer");
+  created = peer_create (peer, "create-answer", "answer");
+  answer = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_ANSWER,
+                                               sdp_with_credentials (created->sdp, answer_ufrag, answer_pwd));
   peer_set (peer, "set-local-description", answer);
   peer_add_fragment (peer, fragment);
-  peer_wait_gathered (peer);
 
   first = gst_sdp_message_get_media (answer->sdp, 0);
-  answer_ufrag = g_strdup (gst_sdp_media_get_attribute_val (first, "ice-ufrag"));
-  answer_pwd = g_strdup (gst_sdp_media_get_attribute_val (first, "ice-pwd"));
   g_string_append_printf (reply, "a=ice-ufrag:%s\r\na=ice-pwd:%s\r\n", answer_ufrag, answer_pwd);
   g_string_append_printf (reply, "m=%s 9 %s %s\r\na=mid:%s\r\n", gst_sdp_media_get_media (first),
                           gst_sdp_media_get_proto (first), gst_sdp_media_get_format (first, 0),
@@ -876,32 +872,6 @@ server_count (Server     *server,
   while (server_find (server, method, count) != NULL)
     count++;
   return count;
-}
-
-typedef struct
-{
-  Server     *server;
-  const char *method;
-  guint       count;
-} RequestWait;
-
-static gboolean
-requests_reached (gpointer user_data)
-{
-  RequestWait *wait = user_data;
-
-  return server_count (wait->server, wait->method) >= wait->count;
-}
-
-static void
-wait_requests (Server     *server,
-               const char *method,
-               guint       count)
-{
-  RequestWait wait = { server, method, count };
-  g_autofree char *what = g_strdup_printf ("%u %s requests", count, method);
-
-  wait_for (requests_reached, &wait, what);
 }
 
 typedef struct
@@ -1238,6 +1208,451 @@ test_whip_publish (void)
   server_free (server);
 }
 
+/* H.264 with trickle: the offer is POSTed at once, the candidates follow in
+ * PATCH requests carrying the session's entity tag; stop DELETEs. */
+static void
+test_whip_trickle_h264 (void)
+{
+  Server *server = server_new ();
+  Fixture fixture;
+  g_autofree char *url = server_url (server, "/whip/live");
+  Request *post, *patch;
+  guint candidates = 0;
+
+  server->etag = "\"trickle-etag\"";
+
+  fixture_init (&fixture);
+  add (&fixture, "video-test-source", "video", "is-live", "true", NULL);
+  add (&fixture, "whip-sink", "publish", "url", url, "video-codec", "h264", "trickle", "true", NULL);
+  link_ports (&fixture, "video", "publish.video");
+  start (&fixture);
+
+  wait_property (&fixture, "publish", "connected", TRUE);
+  wait_decoded (server, TRUE, 10);
+
+  post = server_find (server, "POST", 0);
+  g_assert_nonnull (post);
+  g_assert_nonnull (strstr (post->body, "H264/90000"));
+  g_assert_nonnull (strstr (post->body, "packetization-mode=1"));
+  g_assert_null (strstr (post->body, "m=audio"));
+  g_assert_null (strstr (post->body, "a=end-of-candidates"));
+  g_assert_null (post->authorization);
+
+  /* Every candidate came by PATCH, with the ETag of the 201. */
+  g_assert_cmpuint (server_count (server, "PATCH"), >, 0);
+  for (guint i = 0; (patch = server_find (server, "PATCH", i)) != NULL; i++)
+    {
+      g_assert_cmpstr (patch->path, ==, "/whip/resource/1");
+      g_assert_cmpstr (patch->content_type, ==, "application/trickle-ice-sdpfrag");
+      g_assert_cmpstr (patch->if_match, ==, "\"trickle-etag\"");
+      g_assert_nonnull (strstr (patch->body, "a=ice-ufrag:"));
+      g_assert_nonnull (strstr (patch->body, "a=mid:"));
+      candidates += assert_loopback_candidates (patch->body);
+    }
+  g_assert_cmpuint (candidates + assert_loopback_candidates (post->body), >, 0);
+  g_assert_cmpuint (candidates, >, 0);
+
+  fixture_stop (&fixture, SL_STOP_IMMEDIATE);
+  g_assert_cmpuint (server_count (server, "DELETE"), ==, 1);
+  assert_no_errors (&fixture);
+
+  fixture_clear (&fixture);
+  server_free (server);
+}
+
+/* A 307 to another server is followed as a POST with the same body and
+ * token; the 201's relative Location is resolved against the server that
+ * answered, where the DELETE then goes. */
+static void
+test_whip_redirect (void)
+{
+  Server *front = server_new ();
+  Server *back = server_new ();
+  Fixture fixture;
+  g_autofree char *url = server_url (front, "/whip");
+  g_autofree char *resource = NULL;
+  g_autofree char *expected_resource = server_url (back, "/ingest/resource/1");
+  Request *first, *second;
+
+  front->redirect_to = server_url (back, "/ingest/live");
+
+  fixture_init (&fixture);
+  add (&fixture, "video-test-source", "video", "is-live", "true", NULL);
+  add (&fixture, "whip-sink", "publish", "url", url, "token", "redirected-token", NULL);
+  link_ports (&fixture, "video", "publish.video");
+  start (&fixture);
+
+  wait_property (&fixture, "publish", "connected", TRUE);
+  wait_decoded (back, TRUE, 5);
+
+  first = server_find (front, "POST", 0);
+  second = server_find (back, "POST", 0);
+  g_assert_nonnull (first);
+  g_assert_nonnull (second);
+  g_assert_cmpstr (second->path, ==, "/ingest/live");
+  g_assert_cmpstr (second->content_type, ==, "application/sdp");
+  g_assert_cmpstr (second->body, ==, first->body);
+  g_assert_cmpstr (second->authorization, ==, "Bearer redirected-token");
+  g_assert_cmpuint (server_count (front, "POST"), ==, 1);
+
+  get (&fixture, "publish", "resource-url", &resource);
+  g_assert_cmpstr (resource, ==, expected_resource);
+
+  fixture_stop (&fixture, SL_STOP_DRAIN);
+  g_assert_cmpuint (server_count (back, "DELETE"), ==, 1);
+  g_assert_cmpstr (server_find (back, "DELETE", 0)->path, ==, "/ingest/resource/1");
+  g_assert_cmpuint (server_count (front, "DELETE"), ==, 0);
+  assert_no_errors (&fixture);
+
+  fixture_clear (&fixture);
+  server_free (front);
+  server_free (back);
+}
+
+/* restart-ice: new credentials PATCHed with If-Match: *, the server's new
+ * ones applied; media keeps flowing. */
+static void
+test_whip_ice_restart (void)
+{
+  Server *server = server_new ();
+  Fixture fixture;
+  g_autofree char *url = server_url (server, "/whip/live");
+  g_autofree char *offer_ufrag = NULL;
+  g_autofree char *restart_ufrag = NULL;
+  g_autoptr(SlProcessor) publish = NULL;
+  Request *restart;
+  gint decoded;
+
+  fixture_init (&fixture);
+  add (&fixture, "video-test-source", "video", "is-live", "true", NULL);
+  add (&fixture, "whip-sink", "publish", "url", url, NULL);
+  link_ports (&fixture, "video", "publish.video");
+  start (&fixture);
+
+  wait_property (&fixture, "publish", "connected", TRUE);
+  wait_decoded (server, TRUE, 5);
+
+  publish = sl_runtime_get_processor (fixture.runtime, "publish");
+  g_signal_emit_by_name (publish, "restart-ice");
+  wait_property (&fixture, "publish", "ice-restarts", 1);
+
+  restart = server_find (server, "PATCH", 0);
+  g_assert_nonnull (restart);
+  g_assert_cmpstr (restart->if_match, ==, "*");
+  g_assert_cmpstr (restart->content_type, ==, "application/trickle-ice-sdpfrag");
+  g_assert_cmpstr (restart->accept, ==, "application/trickle-ice-sdpfrag");
+  offer_ufrag = fragment_value (server_find (server, "POST", 0)->body, "a=ice-ufrag:");
+  restart_ufrag = fragment_value (restart->body, "a=ice-ufrag:");
+  g_assert_nonnull (offer_ufrag);
+  g_assert_nonnull (restart_ufrag);
+  g_assert_cmpstr (offer_ufrag, !=, restart_ufrag);
+
+  /* Media still flows after the restart. */
+  g_mutex_lock (&server->mutex);
+  decoded = g_atomic_int_get (&server->peer->decoded_video);
+  g_mutex_unlock (&server->mutex);
+  wait_decoded (server, TRUE, decoded + 20);
+
+  fixture_stop (&fixture, SL_STOP_IMMEDIATE);
+  g_assert_cmpuint (server_count (server, "DELETE"), ==, 1);
+  assert_no_errors (&fixture);
+
+  fixture_clear (&fixture);
+  server_free (server);
+}
+
+typedef struct
+{
+  gint     frames;
+  GstCaps *caps;
+} Received;
+
+static void
+on_new_sample (SlProcessor *sink,
+               GstSample   *sample,
+               Received    *received)
+{
+  if (received->caps == NULL)
+    received->caps = gst_caps_ref (gst_sample_get_caps (sample));
+  received->frames++;
+}
+
+static gboolean
+received_enough (gpointer user_data)
+{
+  Received *received = user_data;
+
+  return received[0].frames >= 10 && received[1].frames >= 10;
+}
+
+/* whep-source plays the server's test pattern and tone (201 answer, or a
+ * 406 counter-offer answered by PATCH): decoded frames with the server's
+ * caps come out of both outputs. */
+static void
+play (gboolean counter_offer)
+{
+  Server *server = server_new ();
+  Fixture fixture;
+  g_autofree char *url = server_url (server, "/whep/live");
+  g_autoptr(SlProcessor) video_sink = NULL;
+  g_autoptr(SlProcessor) audio_sink = NULL;
+  Received received[2] = { { 0 } };
+  GstStructure *structure;
+  gint width = 0, height = 0, rate = 0;
+  Request *post, *patch;
+
+  server->sender = TRUE;
+  server->counter_offer = counter_offer;
+
+  fixture_init (&fixture);
+  add (&fixture, "whep-source", "play", "url", url, "token", "viewer", NULL);
+  add (&fixture, "app-sink", "video-out", NULL);
+  add (&fixture, "app-sink", "audio-out", NULL);
+  link_ports (&fixture, "play.video", "video-out");
+  link_ports (&fixture, "play.audio", "audio-out");
+  start (&fixture);
+
+  video_sink = sl_runtime_get_processor (fixture.runtime, "video-out");
+  audio_sink = sl_runtime_get_processor (fixture.runtime, "audio-out");
+  g_signal_connect (video_sink, "new-sample", G_CALLBACK (on_new_sample), &received[0]);
+  g_signal_connect (audio_sink, "new-sample", G_CALLBACK (on_new_sample), &received[1]);
+  wait_for (received_enough, received, "10 decoded video and audio frames from whep-source");
+
+  structure = gst_caps_get_structure (received[0].caps, 0);
+  g_assert_cmpstr (gst_structure_get_name (structure), ==, "video/x-raw");
+  g_assert_true (gst_structure_get_int (structure, "width", &width));
+  g_assert_true (gst_structure_get_int (structure, "height", &height));
+  g_assert_cmpint (width, ==, 320);
+  g_assert_cmpint (height, ==, 240);
+  structure = gst_caps_get_structure (received[1].caps, 0);
+  g_assert_cmpstr (gst_structure_get_name (structure), ==, "audio/x-raw");
+  g_assert_true (gst_structure_get_int (structure, "rate", &rate));
+  g_assert_cmpint (rate, ==, 48000);
+  g_assert_cmpint (get_int64 (&fixture, "play", "frames"), >=, 20);
+
+  post = server_find (server, "POST", 0);
+  g_assert_nonnull (post);
+  g_assert_cmpstr (post->content_type, ==, "application/sdp");
+  g_assert_cmpstr (post->authorization, ==, "Bearer viewer");
+  g_assert_nonnull (strstr (post->body, "a=recvonly"));
+  g_assert_null (strstr (post->body, "a=sendonly"));
+  g_assert_nonnull (strstr (post->body, "VP8/90000"));
+  g_assert_nonnull (strstr (post->body, "H264/90000"));
+  g_assert_nonnull (strstr (post->body, "OPUS/48000"));
+
+  patch = server_find (server, "PATCH", 0);
+  if (counter_offer)
+    {
+      /* The answer to the server's offer, sent whole. */
+      g_assert_nonnull (patch);
+      g_assert_cmpstr (patch->path, ==, "/whep/resource/1");
+      g_assert_cmpstr (patch->content_type, ==, "application/sdp");
+      g_assert_cmpstr (patch->if_match, ==, "\"etag-1\"");
+      g_assert_cmpstr (patch->authorization, ==, "Bearer viewer");
+      g_assert_true (g_str_has_prefix (patch->body, "v=0"));
+      g_assert_nonnull (strstr (patch->body, "a=recvonly"));
+      g_assert_cmpuint (assert_loopback_candidates (patch->body), >, 0);
+    }
+  else
+    g_assert_null (patch);
+
+  fixture_stop (&fixture, SL_STOP_DRAIN);
+  g_assert_cmpuint (server_count (server, "DELETE"), ==, 1);
+  g_assert_cmpstr (server_find (server, "DELETE", 0)->path, ==, "/whep/resource/1");
+  assert_no_errors (&fixture);
+
+  gst_clear_caps (&received[0].caps);
+  gst_clear_caps (&received[1].caps);
+  fixture_clear (&fixture);
+  server_free (server);
+}
+
+static void
+test_whep_play (void)
+{
+  play (FALSE);
+}
+
+static void
+test_whep_counter_offer (void)
+{
+  play (TRUE);
+}
+
+typedef struct
+{
+  const char *id;
+  const char *factory;
+  const char *path;      /* on the server, or NULL: nothing listens */
+  guint       status;
+  const char *reason;
+} ErrorCase;
+
+typedef struct
+{
+  Fixture *fixture;
+  gint64   target;
+} NeighbourWait;
+
+static gboolean
+neighbour_counted (gpointer user_data)
+{
+  NeighbourWait *wait = user_data;
+
+  return get_int64 (wait->fixture, "neighbour", "count") >= wait->target;
+}
+
+/* Every kind of refusal fails its processor with an error naming the URL,
+ * the status, the reason and the server's words, while the rest of the
+ * same runtime keeps running. */
+static void
+test_errors (void)
+{
+  static const ErrorCase cases[] = {
+    { "whip-401", "whip-sink", "/status/401", 401, "Unauthorized" },
+    { "whip-403", "whip-sink", "/status/403", 403, "Forbidden" },
+    { "whip-404", "whip-sink", "/status/404", 404, "Not Found" },
+    { "whip-406", "whip-sink", "/status/406", 406, "Not Acceptable" },
+    { "whip-500", "whip-sink", "/status/500", 500, "Internal Server Error" },
+    { "whip-unreachable", "whip-sink", NULL, 0, NULL },
+    { "whep-403", "whep-source", "/status/403", 403, "Forbidden" },
+    { "whep-406", "whep-source", "/status/406", 406, "Not Acceptable" },
+    { "whep-unreachable", "whep-source", NULL, 0, NULL },
+  };
+  Server *server = server_new ();
+  g_autofree char *unreachable = g_strdup_printf ("http://127.0.0.1:%u/whip", unused_port ());
+  Fixture fixture;
+  NeighbourWait neighbour;
+
+  fixture_init (&fixture);
+  add (&fixture, "test-source", "ticks", "rate", "200", NULL);
+  add (&fixture, "counter-sink", "neighbour", NULL);
+  link_ports (&fixture, "ticks", "neighbour");
+  add (&fixture, "video-test-source", "video", "is-live", "true", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *url = cases[i].path != NULL ? server_url (server, cases[i].path) : g_strdup (unreachable);
+
+      add (&fixture, cases[i].factory, cases[i].id, "url", url, "token", "wrong-token", NULL);
+      if (g_str_equal (cases[i].factory, "whip-sink"))
+        {
+          g_autofree char *input = g_strdup_printf ("%s.video", cases[i].id);
+
+          link_ports (&fixture, "video", input);
+        }
+    }
+  start (&fixture);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *message = wait_error (&fixture, cases[i].id);
+      g_autofree char *url = cases[i].path != NULL ? server_url (server, cases[i].path) : g_strdup (unreachable);
+      g_autofree char *expected = NULL;
+
+      if (cases[i].path != NULL)
+        expected = g_strdup_printf ("%s server %s answered %u %s: scripted %u answer",
+                                    g_str_equal (cases[i].factory, "whip-sink") ? "WHIP" : "WHEP",
+                                    url, cases[i].status, cases[i].reason, cases[i].status);
+      else
+        expected = g_strdup_printf ("%s server %s cannot be reached: ",
+                                    g_str_equal (cases[i].factory, "whip-sink") ? "WHIP" : "WHEP", url);
+      g_test_message ("%s: %s", cases[i].id, message);
+      g_assert_nonnull (strstr (message, expected));
+      g_assert_cmpint (sl_runtime_get_processor_state (fixture.runtime, cases[i].id), ==,
+                       SL_PROCESSOR_STATE_FAILED);
+    }
+
+  /* The token went with each request; nothing was created, nothing deleted. */
+  for (guint i = 0; i < server_count (server, "POST"); i++)
+    g_assert_cmpstr (server_find (server, "POST", i)->authorization, ==, "Bearer wrong-token");
+  g_assert_cmpuint (server_count (server, "POST"), ==, 7);
+  g_assert_cmpuint (server_count (server, "DELETE"), ==, 0);
+
+  /* The neighbour chain and the shared source run on. */
+  neighbour.fixture = &fixture;
+  neighbour.target = get_int64 (&fixture, "neighbour", "count") + 50;
+  wait_for (neighbour_counted, &neighbour, "the neighbour to count 50 more frames");
+  g_assert_cmpint (sl_runtime_get_processor_state (fixture.runtime, "neighbour"), ==,
+                   SL_PROCESSOR_STATE_RUNNING);
+  g_assert_cmpint (sl_runtime_get_processor_state (fixture.runtime, "video"), ==,
+                   SL_PROCESSOR_STATE_RUNNING);
+  g_assert_cmpuint (fixture.errors->len, ==, G_N_ELEMENTS (cases));
+
+  fixture_stop (&fixture, SL_STOP_IMMEDIATE);
+  fixture_clear (&fixture);
+  server_free (server);
+}
+
+/* Bad settings are refused when set, the graph unchanged. */
+static void
+test_bad_properties (void)
+{
+  const char *bad_servers[][2] = {
+    { "http://stun.example.org", NULL },
+    { "turn:127.0.0.1:3478", NULL },          /* TURN without credentials */
+    { "stun:127.0.0.1:99999", NULL },
+    { "stun:", NULL },
+  };
+  const char *good_servers[] = { "stun:stun.example.org:3478", "turn:user:pass@127.0.0.1?transport=udp",
+                                 "turns://user:pass@[::1]:5349", NULL };
+  Fixture fixture;
+  g_autoptr(GError) error = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+  g_auto(GStrv) stored = NULL;
+  g_autoptr(SlGraph) graph = NULL;
+
+  fixture_init (&fixture);
+  add (&fixture, "whip-sink", "publish", NULL);
+  add (&fixture, "whep-source", "play", NULL);
+
+  sl_runtime_set_from_string (fixture.runtime, "publish", "url", "ftp://127.0.0.1/whip", &error);
+  g_assert_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE);
+  g_assert_nonnull (strstr (error->message, "ftp://127.0.0.1/whip"));
+  g_clear_error (&error);
+  sl_runtime_set_from_string (fixture.runtime, "play", "url", "not a url", &error);
+  g_assert_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE);
+  g_clear_error (&error);
+  sl_runtime_set_from_string (fixture.runtime, "publish", "video-codec", "vp9", &error);
+  g_assert_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE);
+  g_assert_nonnull (strstr (error->message, "vp9"));
+  g_clear_error (&error);
+
+  g_value_init (&value, G_TYPE_STRV);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_servers); i++)
+    {
+      g_value_set_boxed (&value, bad_servers[i]);
+      sl_runtime_set (fixture.runtime, "publish", "ice-servers", &value, &error);
+      g_assert_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE);
+      g_clear_error (&error);
+    }
+  g_value_set_boxed (&value, good_servers);
+  sl_runtime_set (fixture.runtime, "play", "ice-servers", &value, &error);
+  g_assert_no_error (error);
+
+  /* Nothing bad was stored. */
+  graph = sl_runtime_get_graph (fixture.runtime);
+  g_value_unset (&value);
+  sl_graph_get_node_property (graph, "publish", "url", &value, &error);
+  g_assert_no_error (error);
+  g_assert_null (g_value_get_string (&value));
+  g_value_unset (&value);
+  sl_graph_get_node_property (graph, "publish", "video-codec", &value, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_value_get_string (&value), ==, "vp8");
+  g_value_unset (&value);
+  sl_graph_get_node_property (graph, "publish", "ice-servers", &value, &error);
+  g_assert_no_error (error);
+  g_assert_null (g_value_get_boxed (&value));
+  g_value_unset (&value);
+  sl_graph_get_node_property (graph, "play", "ice-servers", &value, &error);
+  g_assert_no_error (error);
+  stored = g_value_dup_boxed (&value);
+  g_assert_cmpuint (g_strv_length (stored), ==, 3);
+
+  fixture_clear (&fixture);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1246,6 +1661,13 @@ main (int    argc,
   gst_init (NULL, NULL);
 
   g_test_add_func ("/whip-client/whip/publish", test_whip_publish);
+  g_test_add_func ("/whip-client/whip/trickle-h264", test_whip_trickle_h264);
+  g_test_add_func ("/whip-client/whip/redirect", test_whip_redirect);
+  g_test_add_func ("/whip-client/whip/ice-restart", test_whip_ice_restart);
+  g_test_add_func ("/whip-client/whep/play", test_whep_play);
+  g_test_add_func ("/whip-client/whep/counter-offer", test_whep_counter_offer);
+  g_test_add_func ("/whip-client/errors", test_errors);
+  g_test_add_func ("/whip-client/bad-properties", test_bad_properties);
 
   return g_test_run ();
 }
