@@ -682,15 +682,35 @@ sl_webrtc_endpoint_early_handler (SoupServer        *server,
 
 static void sl_webrtc_endpoint_maybe_finish (SlWebrtcEndpoint *self);
 
+typedef struct
+{
+  SoupServerMessage *msg;        /* a DELETE to answer once closed, or NULL */
+  gboolean           announce;   /* the session was open: tell the owner */
+} SlClosing;
+
+static void
+sl_closing_free (gpointer data)
+{
+  SlClosing *closing = data;
+
+  g_clear_object (&closing->msg);
+  g_free (closing);
+}
+
 static void
 sl_webrtc_endpoint_close_done (GObject      *source_object,
                                GAsyncResult *result,
                                gpointer      user_data)
 {
   SlWebrtcEndpoint *self = user_data;
-  SoupServerMessage *msg = g_task_get_task_data (G_TASK (result));
+  SlClosing *closing = g_task_get_task_data (G_TASK (result));
+  SoupServerMessage *msg = closing->msg;
 
   self->n_closing--;
+  /* Told once it is closed: a session-closed handler finds the session's
+   * resources freed (the processor no longer counts it). */
+  if (closing->announce)
+    sl_webrtc_endpoint_post_event (self, FALSE, SL_WEBRTC_SESSION (source_object));
   /* Once closing, the server dropped its connections and their messages. */
   if (msg != NULL && !self->shutting_down)
     {
@@ -712,16 +732,20 @@ sl_webrtc_endpoint_close_thread (GTask        *task,
 }
 
 /* Closes @session on a worker thread (stopping webrtcbin takes a while);
- * answers @msg (nullable, paused) 200 once it is closed. */
+ * then answers @msg (nullable, paused) 200 and, if @announce, emits
+ * session-closed. */
 static void
 sl_webrtc_endpoint_close_session (SlWebrtcEndpoint  *self,
                                   SlWebrtcSession   *session,
-                                  SoupServerMessage *msg)
+                                  SoupServerMessage *msg,
+                                  gboolean           announce)
 {
   g_autoptr(GTask) task = g_task_new (session, NULL, sl_webrtc_endpoint_close_done, self);
+  SlClosing *closing = g_new0 (SlClosing, 1);
 
-  if (msg != NULL)
-    g_task_set_task_data (task, g_object_ref (msg), g_object_unref);
+  closing->msg = msg != NULL ? g_object_ref (msg) : NULL;
+  closing->announce = announce;
+  g_task_set_task_data (task, closing, sl_closing_free);
   self->n_closing++;
   g_task_run_in_thread (task, sl_webrtc_endpoint_close_thread);
 }
@@ -735,8 +759,7 @@ sl_webrtc_endpoint_forget (SlWebrtcEndpoint  *self,
   g_autoptr(SlWebrtcSession) forgotten = g_object_ref (session);
 
   g_hash_table_remove (self->sessions, sl_webrtc_session_get_id (session));
-  sl_webrtc_endpoint_post_event (self, FALSE, forgotten);
-  sl_webrtc_endpoint_close_session (self, forgotten, msg);
+  sl_webrtc_endpoint_close_session (self, forgotten, msg, TRUE);
 }
 
 /* A session ended by itself (or its processor closed it). Server thread. */
@@ -870,7 +893,7 @@ sl_webrtc_endpoint_negotiated (GObject      *source_object,
   if (self->shutting_down)
     {
       /* The server dropped its connections and their messages. */
-      sl_webrtc_endpoint_close_session (self, session, NULL);
+      sl_webrtc_endpoint_close_session (self, session, NULL, FALSE);
       sl_webrtc_endpoint_maybe_finish (self);
       return;
     }
@@ -888,7 +911,7 @@ sl_webrtc_endpoint_negotiated (GObject      *source_object,
       sl_http_refuse (msg, sl_status_for_error (error), "The offer cannot be answered: %s",
                       error->message);
       soup_server_message_unpause (msg);
-      sl_webrtc_endpoint_close_session (self, session, NULL);
+      sl_webrtc_endpoint_close_session (self, session, NULL, FALSE);
       sl_webrtc_endpoint_maybe_finish (self);
       return;
     }
@@ -1009,7 +1032,7 @@ sl_webrtc_endpoint_handle_post (SlWebrtcEndpoint  *self,
                                       SL_WEBRTC_RETRY_AFTER);
       sl_http_refuse (msg, status, "%s", error->message);
       if (session != NULL)
-        sl_webrtc_endpoint_close_session (self, session, NULL);
+        sl_webrtc_endpoint_close_session (self, session, NULL, FALSE);
       return;
     }
 
