@@ -1014,7 +1014,10 @@ sl_whip_client_bus_sync (GstBus     *bus,
                                               self->what, self->url, error->message, path));
     }
 
-  /* Nobody pops this bus. */
+  /* Nobody pops this bus. A sync handler that drops a message owns it
+   * (each message holds a reference to its source: kept, they would keep
+   * the pipeline alive). */
+  gst_message_unref (message);
   return GST_BUS_DROP;
 }
 
