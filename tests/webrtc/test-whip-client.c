@@ -679,6 +679,26 @@ server_handle (SoupServer        *soup,
           g_autofree char *body = g_strdup_printf ("scripted %u answer", status);
 
           server_reply (message, status, "text/plain", body);
+          /* A reason of the server's own, which the error must quote. */
+          if (status == SOUP_STATUS_FORBIDDEN)
+            soup_server_message_set_status (message, status, "Stream Key Revoked");
+          return;
+        }
+      if (g_str_equal (path, "/loop"))
+        {
+          soup_message_headers_replace (out, "Location", "loop");
+          server_reply (message, SOUP_STATUS_TEMPORARY_REDIRECT, NULL, NULL);
+          return;
+        }
+      if (g_str_equal (path, "/no-location"))
+        {
+          server_reply (message, SOUP_STATUS_CREATED, "application/sdp", "v=0\r\n");
+          return;
+        }
+      if (g_str_equal (path, "/bad-answer"))
+        {
+          soup_message_headers_replace (out, "Location", server->location);
+          server_reply (message, SOUP_STATUS_CREATED, "application/sdp", "not an SDP answer");
           return;
         }
       if (server->redirect_to != NULL)
@@ -1483,9 +1503,8 @@ typedef struct
 {
   const char *id;
   const char *factory;
-  const char *path;      /* on the server, or NULL: nothing listens */
-  guint       status;
-  const char *reason;
+  const char *path;       /* on the server, or NULL: nothing listens */
+  const char *expected;   /* what the error says after "WHIP server URL" */
 } ErrorCase;
 
 typedef struct
@@ -1509,15 +1528,19 @@ static void
 test_errors (void)
 {
   static const ErrorCase cases[] = {
-    { "whip-401", "whip-sink", "/status/401", 401, "Unauthorized" },
-    { "whip-403", "whip-sink", "/status/403", 403, "Forbidden" },
-    { "whip-404", "whip-sink", "/status/404", 404, "Not Found" },
-    { "whip-406", "whip-sink", "/status/406", 406, "Not Acceptable" },
-    { "whip-500", "whip-sink", "/status/500", 500, "Internal Server Error" },
-    { "whip-unreachable", "whip-sink", NULL, 0, NULL },
-    { "whep-403", "whep-source", "/status/403", 403, "Forbidden" },
-    { "whep-406", "whep-source", "/status/406", 406, "Not Acceptable" },
-    { "whep-unreachable", "whep-source", NULL, 0, NULL },
+    { "whip-401", "whip-sink", "/status/401", " answered 401 Unauthorized: scripted 401 answer" },
+    { "whip-403", "whip-sink", "/status/403", " answered 403 Stream Key Revoked: scripted 403 answer" },
+    { "whip-404", "whip-sink", "/status/404", " answered 404 Not Found: scripted 404 answer" },
+    { "whip-406", "whip-sink", "/status/406", " answered 406 Not Acceptable: scripted 406 answer" },
+    { "whip-500", "whip-sink", "/status/500", " answered 500 Internal Server Error: scripted 500 answer" },
+    { "whip-unreachable", "whip-sink", NULL, " cannot be reached: " },
+    { "whip-loop", "whip-sink", "/loop", " redirected POST more than 5 times" },
+    { "whip-no-location", "whip-sink", "/no-location", " answered 201 Created without a Location header" },
+    { "whip-bad-answer", "whip-sink", "/bad-answer",
+      " answered 201 with an unusable SDP answer: The SDP answer does not start with a version line (v=0)" },
+    { "whep-403", "whep-source", "/status/403", " answered 403 Stream Key Revoked: scripted 403 answer" },
+    { "whep-406", "whep-source", "/status/406", " answered 406 Not Acceptable: scripted 406 answer" },
+    { "whep-unreachable", "whep-source", NULL, " cannot be reached: " },
   };
   Server *server = server_new ();
   g_autofree char *unreachable = g_strdup_printf ("http://127.0.0.1:%u/whip", unused_port ());
@@ -1550,24 +1573,18 @@ test_errors (void)
       g_autofree char *url = cases[i].path != NULL ? server_url (server, cases[i].path) : g_strdup (unreachable);
       g_autofree char *expected = NULL;
 
-      if (cases[i].path != NULL)
-        expected = g_strdup_printf ("%s server %s answered %u %s: scripted %u answer",
-                                    g_str_equal (cases[i].factory, "whip-sink") ? "WHIP" : "WHEP",
-                                    url, cases[i].status, cases[i].reason, cases[i].status);
-      else
-        expected = g_strdup_printf ("%s server %s cannot be reached: ",
-                                    g_str_equal (cases[i].factory, "whip-sink") ? "WHIP" : "WHEP", url);
+      expected = g_strdup_printf ("%s server %s%s", g_str_equal (cases[i].factory, "whip-sink") ? "WHIP" : "WHEP",
+                                  url, cases[i].expected);
       g_test_message ("%s: %s", cases[i].id, message);
       g_assert_nonnull (strstr (message, expected));
       g_assert_cmpint (sl_runtime_get_processor_state (fixture.runtime, cases[i].id), ==,
                        SL_PROCESSOR_STATE_FAILED);
     }
 
-  /* The token went with each request; nothing was created, nothing deleted. */
+  /* The token went with each request, redirected ones included. */
   for (guint i = 0; i < server_count (server, "POST"); i++)
     g_assert_cmpstr (server_find (server, "POST", i)->authorization, ==, "Bearer wrong-token");
-  g_assert_cmpuint (server_count (server, "POST"), ==, 7);
-  g_assert_cmpuint (server_count (server, "DELETE"), ==, 0);
+  g_assert_cmpuint (server_count (server, "POST"), ==, 7 + 6 + 2);
 
   /* The neighbour chain and the shared source run on. */
   neighbour.fixture = &fixture;
@@ -1580,6 +1597,12 @@ test_errors (void)
   g_assert_cmpuint (fixture.errors->len, ==, G_N_ELEMENTS (cases));
 
   fixture_stop (&fixture, SL_STOP_IMMEDIATE);
+
+  /* Only the session whose answer was unusable had been created: it is
+   * deleted all the same. */
+  g_assert_cmpuint (server_count (server, "DELETE"), ==, 1);
+  g_assert_cmpstr (server_find (server, "DELETE", 0)->path, ==, "/resource/1");
+
   fixture_clear (&fixture);
   server_free (server);
 }
