@@ -32,22 +32,26 @@ struct _SlLink
   SlRefCount refcount;
   char *id;
 
+  /* Read by both sides on every frame, written rarely (configure, close,
+   * the end of stream): a line of their own, so that neither side's
+   * counters make the other miss its cache on every frame. */
+  _Alignas (SL_CACHE_LINE) atomic_int policy;
+  atomic_uint capacity;
+  atomic_bool eos;
+  atomic_bool closed;
+  _Atomic (SlWaker *) consumer_waker;
+  SlWaker *space_waker;      /* the producer waits on it under SL_OVERFLOW_BLOCK */
+  SlRing *first_ring;        /* rings are chained on resize and freed with the link */
+
   /* producer side */
   _Alignas (SL_CACHE_LINE) SlRing *write_ring;
   atomic_uint_fast64_t pushed;
   atomic_uint_fast64_t dropped;
   atomic_uint_fast64_t high_water;
-  atomic_int policy;
-  atomic_uint capacity;
-  atomic_bool eos;
-  SlWaker *space_waker;      /* the producer waits on it under SL_OVERFLOW_BLOCK */
-  SlRing *first_ring;        /* rings are chained on resize and freed with the link */
 
   /* consumer side */
   _Alignas (SL_CACHE_LINE) SlRing *read_ring;
   atomic_uint_fast64_t popped;
-  _Atomic (SlWaker *) consumer_waker;
-  atomic_bool closed;
 };
 
 SlLink     *sl_link_new                 (const char       *id,

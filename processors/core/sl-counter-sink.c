@@ -47,11 +47,17 @@ sl_counter_sink_process (SlProcessor  *processor,
         {
           gint64 offset = (gint64) GST_BUFFER_OFFSET (buffer);
 
-          if (offset <= atomic_load (&self->last_offset))
-            atomic_fetch_add (&self->out_of_order, 1);
-          atomic_store (&self->last_offset, offset);
+          /* This thread is the only writer of the counters: a load and a
+           * store, not a locked add per frame. */
+          if (offset <= atomic_load_explicit (&self->last_offset, memory_order_relaxed))
+            atomic_store_explicit (&self->out_of_order,
+                                   atomic_load_explicit (&self->out_of_order, memory_order_relaxed) + 1,
+                                   memory_order_relaxed);
+          atomic_store_explicit (&self->last_offset, offset, memory_order_relaxed);
         }
-      atomic_fetch_add (&self->count, 1);
+      atomic_store_explicit (&self->count,
+                             atomic_load_explicit (&self->count, memory_order_relaxed) + 1,
+                             memory_order_release);
       gst_sample_unref (sample);
     }
 
