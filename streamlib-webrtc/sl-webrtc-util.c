@@ -934,7 +934,7 @@ sl_webrtc_sdp_parse (const char        *text,
 
       if (missing != NULL)
         {
-          g_set_error (error, SL_ERROR, SL_ERROR_PARSE, "Media section %u (%s) of the SDP %s has no %s",
+          g_set_error (error, SL_ERROR, SL_ERROR_PARSE, "Media section %u (%s) of the SDP %s lacks %s",
                        i, gst_sdp_media_get_media (media) != NULL ? gst_sdp_media_get_media (media) : "?",
                        kind, missing);
           gst_sdp_message_free (sdp);
