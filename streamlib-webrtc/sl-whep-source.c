@@ -69,7 +69,7 @@ struct _SlWhepSource
 {
   SlProcessor          parent_instance;
 
-  GMutex               mutex;        /* guards the settings, `client` and `webrtcbin` */
+  GMutex               mutex;        /* guards the settings, `client`, `webrtcbin`, `pipeline` */
   char                *url;
   char                *token;
   char               **ice_servers;
@@ -78,7 +78,7 @@ struct _SlWhepSource
   GstElement          *webrtcbin;
   char               **run_ice_servers;  /* this run's, for a counter-offer's webrtcbin */
 
-  GstElement          *pipeline;     /* set in setup, cleared in stop (processor thread) */
+  GstElement          *pipeline;     /* set in setup, cleared in stop; read by the client's thread */
 
   GMutex               queue_mutex;  /* guards what follows */
   GQueue               queue;        /* SlWhepFrame* */
@@ -375,17 +375,28 @@ sl_whep_source_renew (SlWhipClient  *client,
                       GError       **error)
 {
   SlWhepSource *self = user_data;
-  GstElement *webrtcbin = sl_whep_source_make_webrtcbin (self, client, error);
+  g_autoptr(GstElement) pipeline = NULL;
+  GstElement *webrtcbin;
   GstElement *old;
 
+  g_mutex_lock (&self->mutex);
+  pipeline = self->pipeline != NULL ? gst_object_ref (self->pipeline) : NULL;
+  g_mutex_unlock (&self->mutex);
+  if (pipeline == NULL)
+    {
+      g_set_error_literal (error, SL_ERROR, SL_ERROR_INVALID_STATE, "The WHEP pipeline is stopping");
+      return NULL;
+    }
+
+  webrtcbin = sl_whep_source_make_webrtcbin (self, client, error);
   if (webrtcbin == NULL)
     return NULL;
 
-  gst_bin_add (GST_BIN (self->pipeline), webrtcbin);
+  gst_bin_add (GST_BIN (pipeline), webrtcbin);
   if (!gst_element_sync_state_with_parent (webrtcbin))
     {
       g_set_error_literal (error, SL_ERROR, SL_ERROR_FAILED, "A new webrtcbin cannot start");
-      gst_bin_remove (GST_BIN (self->pipeline), webrtcbin);
+      gst_bin_remove (GST_BIN (pipeline), webrtcbin);
       gst_object_unref (webrtcbin);
       return NULL;
     }
@@ -399,7 +410,7 @@ sl_whep_source_renew (SlWhipClient  *client,
   if (old != NULL)
     {
       gst_element_set_state (old, GST_STATE_NULL);
-      gst_bin_remove (GST_BIN (self->pipeline), old);
+      gst_bin_remove (GST_BIN (pipeline), old);
       gst_object_unref (old);
     }
 
@@ -435,8 +446,8 @@ sl_whep_source_stop (SlWhepSource  *self,
   g_mutex_lock (&self->mutex);
   gst_clear_object (&self->webrtcbin);
   g_clear_pointer (&self->run_ice_servers, g_strfreev);
-  g_mutex_unlock (&self->mutex);
   gst_clear_object (&self->pipeline);
+  g_mutex_unlock (&self->mutex);
 }
 
 static gboolean
@@ -479,8 +490,8 @@ sl_whep_source_setup (SlProcessor  *processor,
   sl_whip_client_set_notify (client, sl_whep_source_wake, self);
   sl_whip_client_set_renew_func (client, sl_whep_source_renew, self);
 
-  self->pipeline = gst_object_ref_sink (gst_pipeline_new (sl_processor_get_id (processor)));
   g_mutex_lock (&self->mutex);
+  self->pipeline = gst_object_ref_sink (gst_pipeline_new (sl_processor_get_id (processor)));
   g_clear_object (&self->client);
   self->client = g_object_ref (client);
   g_mutex_unlock (&self->mutex);
