@@ -13,11 +13,12 @@
 G_BEGIN_DECLS
 
 /* One per scheduled processor. The processor's thread announces that it is
- * about to sleep by setting `sleeping`, re-checks for work, then waits.
- * Producers look at `sleeping` after publishing work and take the lock only
- * when it is set, so waking a consumer that is awake costs no syscall. Only
- * the sleeping thread clears its own flag, which is what keeps wake-ups from
- * being lost.
+ * about to sleep by setting `sleeping`, re-checks for work, then waits on a
+ * futex word. Producers look at `sleeping` after publishing work and only
+ * when it is set bump the word and wake the futex, so waking a consumer that
+ * is awake costs no syscall, and waking a sleeping one costs one (no mutex
+ * for the woken thread to contend for). Only the sleeping thread clears its
+ * own flag, which is what keeps wake-ups from being lost.
  *
  * A waker bound to a GSource (main-context processors) wakes by making the
  * source ready instead. */
@@ -26,10 +27,8 @@ typedef struct _SlWaker SlWaker;
 struct _SlWaker
 {
   _Alignas (64) atomic_int sleeping;
+  atomic_uint wakes;         /* the futex word: bumped by each wake-up */
   SlRefCount refcount;
-  GMutex mutex;
-  GCond cond;
-  gboolean pending;
   GSource *source;
 };
 

@@ -5,6 +5,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "sl-lock-private.h"
 #include "sl-waker-private.h"
 
@@ -18,8 +24,7 @@ sl_waker_new (void)
 
   sl_ref_count_init (&waker->refcount);
   atomic_init (&waker->sleeping, 0);
-  g_mutex_init (&waker->mutex);
-  g_cond_init (&waker->cond);
+  atomic_init (&waker->wakes, 0);
 
   return waker;
 }
@@ -47,8 +52,6 @@ sl_waker_unref (SlWaker *waker)
     return;
 
   g_clear_pointer (&waker->source, g_source_unref);
-  g_mutex_clear (&waker->mutex);
-  g_cond_clear (&waker->cond);
   g_aligned_free (waker);
 }
 
@@ -67,10 +70,38 @@ sl_waker_wake (SlWaker *waker)
       return;
     }
 
-  sl_mutex_lock (&waker->mutex);
-  waker->pending = TRUE;
-  g_cond_signal (&waker->cond);
-  sl_mutex_unlock (&waker->mutex);
+  /* Release: what was published before the wake-up is seen by the sleeper
+   * that sees the new count. */
+  atomic_fetch_add_explicit (&waker->wakes, 1, memory_order_release);
+  syscall (SYS_futex, &waker->wakes, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/* Sleeps while the futex word still holds @seen, until @end_time
+ * (monotonic µs, -1 for none). FALSE once @end_time has passed. */
+static gboolean
+sl_waker_sleep (SlWaker *waker,
+                guint    seen,
+                gint64   end_time)
+{
+  struct timespec timeout, *timeout_p = NULL;
+
+  if (end_time >= 0)
+    {
+      gint64 left = end_time - g_get_monotonic_time ();
+
+      if (left <= 0)
+        return FALSE;
+      timeout.tv_sec = left / G_USEC_PER_SEC;
+      timeout.tv_nsec = (left % G_USEC_PER_SEC) * 1000;
+      timeout_p = &timeout;
+    }
+
+  /* Returns at once if a wake-up bumped the word since @seen was read;
+   * spurious returns (EINTR) are looked at again by the caller. */
+  if (syscall (SYS_futex, &waker->wakes, FUTEX_WAIT_PRIVATE, seen, timeout_p, NULL, 0) < 0 &&
+      errno == ETIMEDOUT)
+    return FALSE;
+  return TRUE;
 }
 
 void
@@ -114,22 +145,21 @@ sl_waker_wait (SlWaker      *waker,
   else if (budget != NULL && check != NULL)
     atomic_fetch_sub_explicit (&budget->active, 1, memory_order_relaxed);
 
-  atomic_store_explicit (&waker->sleeping, 1, memory_order_relaxed);
-  atomic_thread_fence (memory_order_seq_cst);
+  {
+    /* Read before announcing the sleep: a wake-up after the announcement
+     * changes it, and the futex then returns at once. */
+    guint seen = atomic_load_explicit (&waker->wakes, memory_order_acquire);
 
-  if (check == NULL || !check (user_data))
-    {
-      sl_mutex_lock (&waker->mutex);
-      while (!waker->pending)
-        {
-          if (end_time < 0)
-            sl_cond_wait (&waker->cond, &waker->mutex);
-          else if (!sl_cond_wait_until (&waker->cond, &waker->mutex, end_time))
+    atomic_store_explicit (&waker->sleeping, 1, memory_order_relaxed);
+    atomic_thread_fence (memory_order_seq_cst);
+
+    if (check == NULL || !check (user_data))
+      {
+        while (atomic_load_explicit (&waker->wakes, memory_order_acquire) == seen)
+          if (!sl_waker_sleep (waker, seen, end_time))
             break;
-        }
-      waker->pending = FALSE;
-      sl_mutex_unlock (&waker->mutex);
-    }
+      }
+  }
 
   atomic_store_explicit (&waker->sleeping, 0, memory_order_relaxed);
 }
