@@ -333,7 +333,9 @@ sl_bus_watch_sync_handler (GstBus     *bus,
   if (notify && watch->notify != NULL)
     watch->notify (watch->user_data);
 
-  /* Nothing pops this bus: keep it empty. */
+  /* Nothing pops this bus: keep it empty. A handler that drops a message
+   * owns it, and the message holds its source (the pipeline) alive. */
+  gst_message_unref (message);
   return GST_BUS_DROP;
 }
 
