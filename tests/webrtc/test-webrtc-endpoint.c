@@ -237,6 +237,28 @@ viewer_new (gboolean audio_first,
   return peer;
 }
 
+static gboolean
+peer_sink_pads_negotiated (gpointer user_data)
+{
+  Peer *peer = user_data;
+  g_autoptr(GstIterator) pads = gst_element_iterate_sink_pads (peer->webrtcbin);
+  GValue item = G_VALUE_INIT;
+  gboolean negotiated = TRUE;
+  guint n = 0;
+
+  while (gst_iterator_next (pads, &item) == GST_ITERATOR_OK)
+    {
+      g_autoptr(GstCaps) caps = gst_pad_get_current_caps (g_value_get_object (&item));
+
+      negotiated = negotiated && caps != NULL;
+      n++;
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+
+  return negotiated && n > 0;
+}
+
 /* A WHIP publisher: test video (VP8) and audio (Opus), sending only. */
 static Peer *
 publisher_new (void)
@@ -268,6 +290,9 @@ publisher_new (void)
     }
 
   g_assert_cmpint (gst_element_set_state (peer->pipeline, GST_STATE_PLAYING), !=, GST_STATE_CHANGE_FAILURE);
+  /* webrtcbin describes a sending section from the caps that reached it:
+   * an offer made earlier lacks the section. */
+  wait_for (peer_sink_pads_negotiated, peer, "the test publisher's caps");
   return peer;
 }
 
