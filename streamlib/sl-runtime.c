@@ -543,26 +543,10 @@ sl_runtime_apply_delta_locked (SlRuntime *self,
       g_ptr_array_add (spawned, sl_runner_ref (actual->runner));
     }
 
-  /* The ready barrier, without the lock: instance construction is
-   * processor code and may call back into the runtime. */
-  if (spawned->len > 0)
-    {
-      sl_mutex_unlock (&self->lock);
-      for (guint i = 0; i < spawned->len; i++)
-        sl_runner_wait_created (g_ptr_array_index (spawned, i));
-      sl_mutex_lock (&self->lock);
-    }
-
-  if (self->target == SL_RUNTIME_STATE_IDLE)
-    {
-      /* A stop came in while we waited: it has told every runner. */
-      for (guint i = 0; i < spawned->len; i++)
-        sl_runner_release (g_ptr_array_index (spawned, i));
-      return;
-    }
-
-  /* 4. Wire added links. The graph may have changed while we waited;
-   * whatever is not spawned yet is left for the next round. */
+  /* 4. Wire added links. A new processor's thread builds its instance
+   * meanwhile: the wiring is posted to it as controls, which it runs once
+   * the instance exists and before setup, so nothing waits for it here.
+   * Whatever is not spawned yet is left for the next round. */
   links = _sl_graph_get_links (self->graph);
   for (guint i = 0; i < links->len; i++)
     {
@@ -679,6 +663,18 @@ gate:
       while (g_hash_table_iter_next (&iter, NULL, &value))
         sl_runner_set_paused (((SlActual *) value)->runner, paused);
       self->applied_paused = paused;
+    }
+
+  /* The ready barrier, without the lock (instance construction is processor
+   * code and may call back into the runtime): the new instances exist when
+   * the caller returns. Waiting last lets each new thread build, wire and
+   * set up in one go, with no hand-off back to us in between. */
+  if (spawned->len > 0)
+    {
+      sl_mutex_unlock (&self->lock);
+      for (guint i = 0; i < spawned->len; i++)
+        sl_runner_wait_created (g_ptr_array_index (spawned, i));
+      sl_mutex_lock (&self->lock);
     }
 }
 
