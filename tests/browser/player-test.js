@@ -1,8 +1,10 @@
 // player-test.js: the endpoint's player page in a real headless Chromium.
 //
-// Usage: node player-test.js BASE-URL STREAM-ID
+// Usage: node player-test.js BASE-URL STREAM-ID [TOKEN]
 //   BASE-URL   the endpoint, e.g. http://127.0.0.1:8890/
 //   STREAM-ID  a stream it serves (also the first one GET /streams lists)
+//   TOKEN      the Bearer token the endpoint wants: the page gets it as
+//              ?token=, and one more check plays without it (401 shown)
 //
 // Run by run-player-test.sh inside a network namespace that has only
 // loopback. Drives Debian's chromium (CHROMIUM, default /usr/bin/chromium)
@@ -37,7 +39,7 @@ const CHROMIUM_ARGS = [
 
 let testNumber = 0;
 let failures = 0;
-const PLANNED = 7;
+let planned = 0;
 
 function ok(passed, description, diagnostics = []) {
   testNumber++;
@@ -103,6 +105,15 @@ async function waitForPlayer(page, predicate) {
   return { snapshot, elapsed: Date.now() - started };
 }
 
+// BASE-URL with the query parameters that are not undefined.
+function pageUrl(baseUrl, query) {
+  const url = new URL(baseUrl);
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined)
+      url.searchParams.set(key, value);
+  return url.href;
+}
+
 function describe(snapshot) {
   if (!snapshot)
     return ['window.streamlibPlayer is not defined (player.js did not run)'];
@@ -113,11 +124,12 @@ function describe(snapshot) {
 }
 
 async function main() {
-  const [baseUrl, streamId] = process.argv.slice(2);
+  const [baseUrl, streamId, token] = process.argv.slice(2);
   if (!baseUrl || !streamId) {
-    console.log('Bail out! usage: node player-test.js BASE-URL STREAM-ID');
+    console.log('Bail out! usage: node player-test.js BASE-URL STREAM-ID [TOKEN]');
     return 1;
   }
+  planned = token ? 8 : 7;
 
   let chromium;
   try {
@@ -128,7 +140,7 @@ async function main() {
     return 1;
   }
 
-  console.log(`1..${PLANNED}`);
+  console.log(`1..${planned}`);
   const consoleLines = [];
   let browser;
   let page;
@@ -147,7 +159,7 @@ async function main() {
     page.on('pageerror', (error) => consoleLines.push(`page error: ${error.message}`));
 
     // 2. The page loads and player.js runs.
-    const playUrl = new URL(`?stream=${encodeURIComponent(streamId)}`, baseUrl).href;
+    const playUrl = pageUrl(baseUrl, { stream: streamId, token });
     const response = await page.goto(playUrl, { timeout: 15000 });
     const title = await page.title();
     const loaded = await playerSnapshot(page);
@@ -181,7 +193,7 @@ async function main() {
        describe(stopped));
 
     // 6. Without ?stream the page picks the first stream GET /streams lists.
-    await page.goto(baseUrl, { timeout: 15000 });
+    await page.goto(pageUrl(baseUrl, { token }), { timeout: 15000 });
     const chosen = await waitForPlayer(page, (x) => x.framesDecoded > 0);
     const c = chosen.snapshot || {};
     ok(c.stream === streamId && c.framesDecoded > 0,
@@ -190,17 +202,27 @@ async function main() {
 
     // 7. A stream the endpoint does not serve: the page shows the HTTP error.
     const missing = `no-such-stream-${process.pid}`;
-    await page.goto(new URL(`?stream=${missing}`, baseUrl).href, { timeout: 15000 });
+    await page.goto(pageUrl(baseUrl, { stream: missing, token }), { timeout: 15000 });
     const refused = await waitForPlayer(page, () => false);
     const r = refused.snapshot || {};
     ok(r.state === 'failed' && /HTTP 4\d\d/.test(r.shownError || '') &&
        (r.shownError || '').includes(`/whep/${missing}`),
        `an unknown stream fails with its HTTP error on the page`,
        [`shown: ${JSON.stringify(r.shownError)}`, ...describe(refused.snapshot)]);
+
+    // 8. With a token on the endpoint, a page without it shows the 401.
+    if (token) {
+      await page.goto(pageUrl(baseUrl, { stream: streamId }), { timeout: 15000 });
+      const unauthorized = await waitForPlayer(page, () => false);
+      const u = unauthorized.snapshot || {};
+      ok(u.state === 'failed' && /HTTP 401/.test(u.shownError || '') && u.framesDecoded === 0,
+         'without ?token= the page shows the endpoint\'s HTTP 401',
+         [`shown: ${JSON.stringify(u.shownError)}`, ...describe(unauthorized.snapshot)]);
+    }
   } catch (e) {
     ok(false, 'driving the page', [e.stack || e.message]);
   } finally {
-    if (failures > 0 || testNumber < PLANNED) {
+    if (failures > 0 || testNumber < planned) {
       comment(`chromium: ${chromiumVersion()}`);
       comment('(if nothing connects, check the WebRTC flags above against this version: see TOOLCHAIN.md)');
       for (const line of consoleLines)
@@ -213,7 +235,7 @@ async function main() {
     if (browser)
       await browser.close().catch(() => {});
   }
-  return failures > 0 || testNumber < PLANNED ? 1 : 0;
+  return failures > 0 || testNumber < planned ? 1 : 0;
 }
 
 main().then((status) => process.exit(status), (e) => {

@@ -8,16 +8,16 @@
 # (unshare --net, lo up), so nothing reaches the machine's interfaces:
 # streamlib-launch serves 'video-test-source ! whep-serve name=out' (its
 # video input; whep-serve has video and audio inputs) on
-# 127.0.0.1, then player-test.js drives Debian's chromium to the player page
-# and checks that it decodes frames. Prints TAP; exits with the driver's
-# status. The server is always stopped on the way out.
+# 127.0.0.1 with a Bearer token, then player-test.js drives Debian's chromium
+# to the player page and checks that it decodes frames. Prints TAP; exits
+# with the driver's status. The server is always stopped on the way out.
 #
 # Needs (scripts/deps installs them): Debian's chromium, node, and
 # playwright-core in tests/browser/node_modules (npm ci). A missing one is a
 # failure, not a skip.
 #
-# Environment: PLAYER_TEST_PORT (default 8890: the namespace is empty, any
-# port is free there), CHROMIUM (default /usr/bin/chromium),
+# Environment: PLAYER_TEST_PORT (default 0: the endpoint picks a free port
+# and prints its URL), CHROMIUM (default /usr/bin/chromium),
 # PLAYER_TEST_SCREENSHOT (a PNG of the page), PLAYER_TEST_DEADLINE_S.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
@@ -26,7 +26,7 @@ set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 launch=${1:-}
-port=${PLAYER_TEST_PORT:-8890}
+port=${PLAYER_TEST_PORT:-0}
 stream=out
 pipeline="whep-serve name=$stream  video-test-source is-live=true ! $stream.video"
 serve_deadline_s=20
@@ -109,8 +109,11 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-echo "# $launch --quiet --serve 127.0.0.1:$port '$pipeline'"
-"$launch" --quiet --serve "127.0.0.1:$port" "$pipeline" >"$server_log" 2>&1 &
+# The page gets it as ?token=; one check plays without it.
+token="player-test-$RANDOM$RANDOM"
+
+echo "# $launch --quiet --serve 127.0.0.1:$port --token $token '$pipeline'"
+"$launch" --quiet --serve "127.0.0.1:$port" --token "$token" "$pipeline" >"$server_log" 2>&1 &
 server_pid=$!
 
 # Wait (bounded) for the endpoint to say it serves; stop early if it died.
@@ -119,9 +122,11 @@ waited=0
 while (( waited < serve_deadline_s * 10 )); do
   serving_line=$(grep -m1 'Serving' "$server_log" 2>/dev/null || true)
   if [[ -n "$serving_line" ]]; then
-    # The URL it printed (it knows its port), else the one asked for.
+    # The URL it printed: with port 0 only it knows the port.
     url=$(grep -o 'http://[^ ]*' <<<"$serving_line" | head -n1)
-    url=${url:-http://127.0.0.1:$port/}
+    if [[ -z "$url" && "$port" != 0 ]]; then
+      url=http://127.0.0.1:$port/
+    fi
     break
   fi
   if ! kill -0 "$server_pid" 2>/dev/null; then
@@ -137,14 +142,17 @@ while (( waited < serve_deadline_s * 10 )); do
   sleep 0.1
   waited=$((waited + 1))
 done
-if [[ -z "$url" ]]; then
+if [[ -z "$serving_line" ]]; then
   comment_file "$server_log"
   bail "streamlib-launch printed no 'Serving' line within ${serve_deadline_s} s (its output is above)"
+fi
+if [[ -z "$url" ]]; then
+  bail "streamlib-launch's line '$serving_line' has no http:// URL (the port it picked is unknown)"
 fi
 [[ "$url" == */ ]] || url="$url/"
 echo "# $serving_line"
 
-node "$here/player-test.js" "$url" "$stream"
+node "$here/player-test.js" "$url" "$stream" "$token"
 driver_status=$?
 
 if (( driver_status != 0 )); then
