@@ -608,8 +608,10 @@ struct _SlThreadPool
 typedef struct
 {
   SlThreadPool *pool;
+  GThread      *thread;     /* the thread's own reference, set under pool->mutex */
   GCond         cond;
   SlRunner     *runner;     /* under pool->mutex: handed over by sl_runner_new() */
+  gboolean      evicted;    /* under pool->mutex: taken off the queue by a close */
 } SlPoolThread;
 
 SlThreadPool *
@@ -642,14 +644,27 @@ sl_thread_pool_unref (SlThreadPool *pool)
   g_free (pool);
 }
 
+/* Ends the parked threads and waits for them: they run no processor code,
+ * so nothing can deadlock, and a disposed runtime leaves no thread behind.
+ * Threads still running a processor end by themselves when it exits. */
 void
 sl_thread_pool_close (SlThreadPool *pool)
 {
+  g_autoptr(GPtrArray) joined = g_ptr_array_new ();
+  SlPoolThread *parked;
+
   sl_mutex_lock (&pool->mutex);
   pool->closed = TRUE;
-  for (GList *l = pool->parked.head; l != NULL; l = l->next)
-    g_cond_signal (&((SlPoolThread *) l->data)->cond);
+  while ((parked = g_queue_pop_head (&pool->parked)) != NULL)
+    {
+      parked->evicted = TRUE;
+      g_ptr_array_add (joined, g_thread_ref (parked->thread));
+      g_cond_signal (&parked->cond);
+    }
   sl_mutex_unlock (&pool->mutex);
+
+  for (guint i = 0; i < joined->len; i++)
+    g_thread_join (g_ptr_array_index (joined, i));
 }
 
 static void
@@ -665,6 +680,7 @@ sl_pool_thread_main (gpointer data)
   SlPoolThread *self = data;
   SlThreadPool *pool = self->pool;
   SlRunner *runner;
+  GThread *thread;
 
   sl_mutex_lock (&pool->mutex);
   runner = g_steal_pointer (&self->runner);
@@ -689,9 +705,8 @@ sl_pool_thread_main (gpointer data)
       runner = g_steal_pointer (&self->runner);
       if (runner == NULL)
         {
-          /* Closed: whoever takes a thread takes it off the queue, so we
-           * are still on it. */
-          g_queue_remove (&pool->parked, self);
+          /* Closed: the closer took us off the queue and joins us. */
+          g_assert (self->evicted);
           sl_mutex_unlock (&pool->mutex);
           break;
         }
@@ -699,6 +714,11 @@ sl_pool_thread_main (gpointer data)
       sl_thread_set_name (runner->thread_name);
     }
 
+  /* Our reference: the last one, unless a closer joins us. */
+  sl_mutex_lock (&pool->mutex);
+  thread = g_steal_pointer (&self->thread);
+  sl_mutex_unlock (&pool->mutex);
+  g_thread_unref (thread);
   g_cond_clear (&self->cond);
   g_free (self);
   sl_thread_pool_unref (pool);
@@ -716,14 +736,13 @@ sl_thread_pool_spawn (SlThreadPool *pool,
 
   thread->pool = sl_thread_pool_ref (pool);
   g_cond_init (&thread->cond);
-  /* Under the lock, for the thread (and TSan) to see it. */
+  /* Under the lock, which the new thread takes first: it sees both. The
+   * runtime waits for a runner's `exited`, never joins a thread that runs
+   * one; only sl_thread_pool_close() joins parked threads. */
   sl_mutex_lock (&pool->mutex);
   thread->runner = runner;
+  thread->thread = g_thread_new (name, sl_pool_thread_main, thread);
   sl_mutex_unlock (&pool->mutex);
-
-  /* Detached: the runtime waits for `exited`, never joins, so nothing is
-   * ever held across a join. */
-  g_thread_unref (g_thread_new (name, sl_pool_thread_main, thread));
 }
 
 /* Hands @runner (a new reference) to a parked thread; FALSE if none waits. */
