@@ -638,7 +638,9 @@ sl_graph_set_node_property (SlGraph       *self,
  * @id: a node id
  * @name: a property of the node's processor
  * @value: the value as text, parsed as GStreamer parses property values
- *   (`"true"`, `"42"`, `"0.5"`, an enum nick such as `"ball"`, caps…)
+ *   (`"true"`, `"42"`, `"0.5"`, an enum nick such as `"ball"`, caps…); a
+ *   list of strings (`G_TYPE_STRV`) is written comma-separated
+ *   (`"stun:a.example:3478, stun:b.example"`, `""` for none)
  * @error: return location for a #GError
  *
  * Like [method@Streamlib.Graph.set_node_property], from text.
@@ -647,6 +649,22 @@ sl_graph_set_node_property (SlGraph       *self,
  *
  * Since: 1.0
  */
+/* "a, b,c" → { "a", "b", "c" }; "" → { }. Empty items are dropped. */
+static char **
+sl_split_string_list (const char *text)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_strstrip (parts[i]);
+      if (parts[i][0] != '\0')
+        g_strv_builder_add (builder, parts[i]);
+    }
+  return g_strv_builder_end (builder);
+}
+
 gboolean
 sl_graph_set_node_property_from_string (SlGraph     *self,
                                         const char  *id,
@@ -675,6 +693,8 @@ sl_graph_set_node_property_from_string (SlGraph     *self,
   g_value_init (&parsed, pspec->value_type);
   if (pspec->value_type == G_TYPE_STRING)
     g_value_set_string (&parsed, value);
+  else if (pspec->value_type == G_TYPE_STRV)
+    g_value_take_boxed (&parsed, sl_split_string_list (value));
   else if (sl_is_blank (value) || !gst_value_deserialize (&parsed, value))
     {
       g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE,
@@ -789,6 +809,13 @@ sl_value_to_string (const GValue *value)
 {
   if (G_VALUE_HOLDS_STRING (value))
     return g_value_dup_string (value);
+  /* GStreamer 1.22 cannot (de)serialise a string list: comma-separated. */
+  if (G_VALUE_HOLDS (value, G_TYPE_STRV))
+    {
+      const char * const *strings = g_value_get_boxed (value);
+
+      return strings != NULL ? g_strjoinv (",", (char **) strings) : g_strdup ("");
+    }
 
   return gst_value_serialize (value);
 }
@@ -1391,9 +1418,20 @@ sl_graph_get_sinks (SlGraph *self)
 static JsonNode *
 sl_value_to_json (const GValue *value)
 {
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+  JsonNode *node;
   g_auto(GValue) wide = G_VALUE_INIT;
 
+  if (G_VALUE_HOLDS (value, G_TYPE_STRV))
+    {
+      const char * const *strings = g_value_get_boxed (value);
+      JsonArray *array = json_array_new ();
+
+      for (guint i = 0; strings != NULL && strings[i] != NULL; i++)
+        json_array_add_string_element (array, strings[i]);
+      return json_node_init_array (json_node_alloc (), array);
+    }
+
+  node = json_node_new (JSON_NODE_VALUE);
   switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value)))
     {
     case G_TYPE_BOOLEAN:
@@ -1543,6 +1581,36 @@ sl_json_get_string (JsonObject   *object,
   return TRUE;
 }
 
+/* A JSON array of strings into a G_TYPE_STRV @value (uninitialised). */
+static gboolean
+sl_json_string_list (JsonNode    *array_node,
+                     const char  *name,
+                     const char  *id,
+                     GValue      *value,
+                     GError     **error)
+{
+  JsonArray *array = json_node_get_array (array_node);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+        {
+          g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE,
+                       _("Property “%s” of “%s”: element %u of the array is not a string"),
+                       name, id, i);
+          return FALSE;
+        }
+      g_strv_builder_add (builder, json_node_get_string (element));
+    }
+
+  g_value_init (value, G_TYPE_STRV);
+  g_value_take_boxed (value, g_strv_builder_end (builder));
+  return TRUE;
+}
+
 static gboolean
 sl_graph_load_node (SlGraph     *graph,
                     JsonNode    *element,
@@ -1589,15 +1657,22 @@ sl_graph_load_node (SlGraph     *graph,
       {
         gboolean ok;
 
-        if (!JSON_NODE_HOLDS_VALUE (value))
+        if (JSON_NODE_HOLDS_ARRAY (value))
+          {
+            g_auto(GValue) gvalue = G_VALUE_INIT;
+
+            if (!sl_json_string_list (value, name, id, &gvalue, error))
+              return FALSE;
+            ok = sl_graph_set_node_property (graph, id, name, &gvalue, error);
+          }
+        else if (!JSON_NODE_HOLDS_VALUE (value))
           {
             g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE,
-                         _("Property “%s” of “%s” must be a number, a boolean or a string"),
+                         _("Property “%s” of “%s” must be a number, a boolean, a string or an array of strings"),
                          name, id);
             return FALSE;
           }
-
-        if (json_node_get_value_type (value) == G_TYPE_STRING)
+        else if (json_node_get_value_type (value) == G_TYPE_STRING)
           ok = sl_graph_set_node_property_from_string (graph, id, name,
                                                        json_node_get_string (value), error);
         else

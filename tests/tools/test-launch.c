@@ -13,7 +13,8 @@
 
 static SlRegistry *registry;
 
-/* A processor with a text property, for the quoting tests. */
+/* A processor with a text property, for the quoting tests, and a string
+ * list property. */
 #define TEST_TYPE_LABELLED (test_labelled_get_type ())
 G_DECLARE_FINAL_TYPE (TestLabelled, test_labelled, TEST, LABELLED, SlProcessor)
 
@@ -21,6 +22,7 @@ struct _TestLabelled
 {
   SlProcessor  parent_instance;
   char        *label;
+  char       **tags;
 };
 
 G_DEFINE_FINAL_TYPE (TestLabelled, test_labelled, SL_TYPE_PROCESSOR)
@@ -31,7 +33,10 @@ test_labelled_get_property (GObject    *object,
                             GValue     *value,
                             GParamSpec *pspec)
 {
-  g_value_set_string (value, TEST_LABELLED (object)->label);
+  if (prop_id == 1)
+    g_value_set_string (value, TEST_LABELLED (object)->label);
+  else
+    g_value_set_boxed (value, TEST_LABELLED (object)->tags);
 }
 
 static void
@@ -42,14 +47,23 @@ test_labelled_set_property (GObject      *object,
 {
   TestLabelled *self = TEST_LABELLED (object);
 
-  g_free (self->label);
-  self->label = g_value_dup_string (value);
+  if (prop_id == 1)
+    {
+      g_free (self->label);
+      self->label = g_value_dup_string (value);
+    }
+  else
+    {
+      g_strfreev (self->tags);
+      self->tags = g_value_dup_boxed (value);
+    }
 }
 
 static void
 test_labelled_finalize (GObject *object)
 {
   g_free (TEST_LABELLED (object)->label);
+  g_strfreev (TEST_LABELLED (object)->tags);
 
   G_OBJECT_CLASS (test_labelled_parent_class)->finalize (object);
 }
@@ -66,6 +80,9 @@ test_labelled_class_init (TestLabelledClass *klass)
   g_object_class_install_property (object_class, 1,
     g_param_spec_string ("label", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (object_class, 2,
+    g_param_spec_boxed ("tags", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   sl_processor_class_add_input_port (processor_class, "in", NULL);
   sl_processor_class_add_output_port (processor_class, "out", NULL);
 }
@@ -256,6 +273,50 @@ test_new_chain_after_processor (void)
   assert_nodes (graph, STRV ("test-source0", "null-sink0", "test-source1", "null-sink1"));
   assert_links (graph, STRV ("test-source0.out->null-sink0.in",
                              "test-source1.out->null-sink1.in"));
+}
+
+/* A string list is written comma-separated in a launch line, and is a JSON
+ * array in a JSON graph; both round-trip through sl_graph_to_json(). */
+static void
+test_string_list_property (void)
+{
+  g_autoptr(SlGraph) graph = graph_parse ("labelled name=a tags=\"stun:a.example:3478, stun:b.example\""
+                                          "  labelled name=b tags=");
+  g_autoptr(SlGraph) copy = graph_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+  g_autofree char *json = NULL;
+  const char * const *tags;
+
+  g_assert_true (sl_graph_get_node_property (graph, "a", "tags", &value, NULL));
+  tags = g_value_get_boxed (&value);
+  g_assert_true (g_strv_equal (tags, STRV ("stun:a.example:3478", "stun:b.example")));
+  g_value_unset (&value);
+
+  g_assert_true (sl_graph_get_node_property (graph, "b", "tags", &value, NULL));
+  tags = g_value_get_boxed (&value);
+  g_assert_nonnull (tags);
+  g_assert_cmpuint (g_strv_length ((char **) tags), ==, 0);
+  g_value_unset (&value);
+
+  json = sl_graph_to_json (graph);
+  g_assert_nonnull (strstr (json, "\"stun:b.example\""));
+  g_assert_true (sl_graph_load_from_data (copy, json, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (sl_graph_get_node_property (copy, "a", "tags", &value, NULL));
+  g_assert_true (g_strv_equal (g_value_get_boxed (&value), STRV ("stun:a.example:3478", "stun:b.example")));
+  g_value_unset (&value);
+
+  /* An array holding anything but strings is refused, and changes nothing. */
+  g_assert_false (sl_graph_load_from_data (copy,
+                                           "{ \"nodes\": [ { \"id\": \"c\", \"factory\": \"labelled\","
+                                           "  \"properties\": { \"tags\": [ \"x\", 3 ] } } ] }",
+                                           -1, &error));
+  g_assert_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE);
+  g_assert_nonnull (strstr (error->message, "tags"));
+  g_assert_nonnull (strstr (error->message, "element 1"));
+  g_assert_true (sl_graph_has_node (copy, "a"));
+  g_assert_false (sl_graph_has_node (copy, "c"));
 }
 
 /* Options written after a “!” configure that link; the others keep the
@@ -544,6 +605,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/launch/branch-into-reference", test_branch_into_reference);
   g_test_add_func ("/launch/new-chain-after-processor", test_new_chain_after_processor);
   g_test_add_func ("/launch/link-options", test_link_options);
+  g_test_add_func ("/launch/string-list-property", test_string_list_property);
   g_test_add_func ("/launch/adds-to-graph", test_adds_to_graph);
   for (guint i = 0; i < G_N_ELEMENTS (error_cases); i++)
     {
