@@ -15,6 +15,9 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <streamlib/streamlib.h>
+#ifdef HAVE_WEBRTC
+#include <streamlib-webrtc/streamlib-webrtc.h>
+#endif
 
 #define PROGRAM_NAME "streamlib-launch"
 #define STATS_INTERVAL_MS 500
@@ -45,6 +48,10 @@ typedef struct
   GFileMonitor *monitor;        /* on the file's directory */
   GBytes       *watch_contents; /* the contents last loaded or rejected */
   guint         reload_id;
+
+  /* --serve */
+  GObject      *endpoint;       /* SlWebrtcEndpoint, when serving */
+  gboolean      serving_said;   /* the “Serving …” line was printed */
 } Launch;
 
 static gboolean print_json;
@@ -53,6 +60,8 @@ static char *duration_text;
 static gboolean quiet;
 static gboolean watch;
 static gboolean show_version;
+static char *serve_text;
+static char *token;
 static char **arguments;
 
 static const GOptionEntry entries[] = {
@@ -66,6 +75,10 @@ static const GOptionEntry entries[] = {
     N_("Do not print link statistics"), NULL },
   { "watch", 'w', 0, G_OPTION_ARG_NONE, &watch,
     N_("Reload GRAPH.json whenever it changes, applying only what changed"), NULL },
+  { "serve", 's', 0, G_OPTION_ARG_STRING, &serve_text,
+    N_("Serve WHIP publishers and WHEP viewers (and a player page) on ADDR:PORT"), N_("ADDR:PORT") },
+  { "token", 0, 0, G_OPTION_ARG_STRING, &token,
+    N_("With --serve: the Bearer token WHIP/WHEP requests must carry"), N_("TOKEN") },
   { "version", 0, 0, G_OPTION_ARG_NONE, &show_version,
     N_("Print the version and exit"), NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &arguments,
@@ -494,6 +507,197 @@ watch_start (Launch      *launch,
   return TRUE;
 }
 
+/* --serve */
+
+/* “127.0.0.1:8080”, “[::1]:8080”, “0.0.0.0:8080”: splits ADDR:PORT. The
+ * endpoint checks that ADDR is an IP address. */
+static gboolean
+parse_serve_address (const char  *text,
+                     char       **address,
+                     guint       *port,
+                     GError     **error)
+{
+  g_autofree char *host = NULL;
+  const char *port_text;
+  guint64 number = 0;
+
+  if (text[0] == '[')
+    {
+      const char *close = strchr (text, ']');
+
+      if (close != NULL && close[1] == ':')
+        {
+          host = g_strndup (text + 1, close - text - 1);
+          port_text = close + 2;
+        }
+    }
+  else
+    {
+      const char *colon = strrchr (text, ':');
+
+      /* An IPv6 address goes in brackets: its own colons are ambiguous. */
+      if (colon != NULL && colon > text && memchr (text, ':', colon - text) == NULL)
+        {
+          host = g_strndup (text, colon - text);
+          port_text = colon + 1;
+        }
+    }
+
+  if (host == NULL || host[0] == '\0')
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("“%s” is not ADDR:PORT (such as 127.0.0.1:8080, [::1]:8080, or 0.0.0.0:8080 "
+                     "for every interface)"), text);
+      return FALSE;
+    }
+  if (!g_ascii_string_to_unsigned (port_text, 10, 0, G_MAXUINT16, &number, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("“%s” in “%s” is not a TCP port (0 to 65535; 0 picks a free one)"),
+                   port_text, text);
+      return FALSE;
+    }
+
+  *address = g_steal_pointer (&host);
+  *port = (guint) number;
+  return TRUE;
+}
+
+#ifdef HAVE_WEBRTC
+static void
+on_session_opened (SlWebrtcEndpoint *endpoint,
+                   const char       *kind,
+                   const char       *node_id,
+                   const char       *session_id,
+                   gpointer          user_data)
+{
+  Launch *launch = user_data;
+
+  if (launch->quiet)
+    return;
+  launch_close_line (launch);
+  /* Translators: “WHEP session 1f2e… opened on tv”; the first %s is WHIP
+   * or WHEP */
+  g_print (_("%s session %s opened on %s\n"), strcmp (kind, "whip") == 0 ? "WHIP" : "WHEP",
+           session_id, node_id);
+}
+
+static void
+on_session_closed (SlWebrtcEndpoint *endpoint,
+                   const char       *kind,
+                   const char       *node_id,
+                   const char       *session_id,
+                   gpointer          user_data)
+{
+  Launch *launch = user_data;
+
+  if (launch->quiet)
+    return;
+  launch_close_line (launch);
+  g_print (_("%s session %s on %s closed\n"), strcmp (kind, "whip") == 0 ? "WHIP" : "WHEP",
+           session_id, node_id);
+}
+
+/* Once every processor is set up, the endpoint serves them: say so, with
+ * the URLs of the graph's WHIP and WHEP nodes. A script waits for this
+ * line. */
+static void
+serve_announce_when_ready (Launch *launch)
+{
+  g_autoptr(SlGraph) graph = NULL;
+  g_auto(GStrv) nodes = NULL;
+  g_autofree char *url = NULL;
+
+  if (launch->endpoint == NULL || launch->serving_said)
+    return;
+
+  graph = sl_runtime_get_graph (launch->runtime);
+  nodes = sl_graph_list_nodes (graph);
+  for (guint i = 0; nodes[i] != NULL; i++)
+    switch (sl_runtime_get_processor_state (launch->runtime, nodes[i]))
+      {
+      case SL_PROCESSOR_STATE_NONE:
+      case SL_PROCESSOR_STATE_SPAWNED:
+      case SL_PROCESSOR_STATE_SETTING_UP:
+        return;
+      default:
+        break;
+      }
+
+  launch->serving_said = TRUE;
+  url = sl_webrtc_endpoint_get_url (SL_WEBRTC_ENDPOINT (launch->endpoint));
+  launch_close_line (launch);
+  /* Translators: %s is the endpoint's URL; scripts look for “Serving” */
+  g_print (_("Serving WHIP/WHEP on %s\n"), url);
+  for (guint i = 0; nodes[i] != NULL; i++)
+    {
+      const char *factory = sl_graph_get_node_factory (graph, nodes[i]);
+      g_autofree char *escaped = g_uri_escape_string (nodes[i], NULL, FALSE);
+
+      if (g_strcmp0 (factory, "whep-serve") == 0)
+        /* Translators: a WHEP URL and the player page that plays it */
+        g_print (_("  WHEP %swhep/%s  (player: %s?stream=%s)\n"), url, escaped, url, escaped);
+      else if (g_strcmp0 (factory, "whip-ingest") == 0)
+        g_print ("  WHIP %swhip/%s\n", url, escaped);
+    }
+  fflush (stdout);
+}
+
+static void
+on_processor_state_changed (SlRuntime        *runtime,
+                            const char       *id,
+                            SlProcessorState  state,
+                            gpointer          user_data)
+{
+  serve_announce_when_ready (user_data);
+}
+#endif
+
+/* Makes the endpoint and binds its address before anything runs, so that a
+ * bad address or a port in use fails the launch at once. */
+static gboolean
+serve_start (Launch      *launch,
+             GError     **error)
+{
+#ifdef HAVE_WEBRTC
+  g_autoptr(SlWebrtcEndpoint) endpoint = NULL;
+  g_autofree char *address = NULL;
+  guint port = 0;
+
+  if (!parse_serve_address (serve_text, &address, &port, error))
+    return FALSE;
+
+  endpoint = sl_webrtc_endpoint_new (launch->runtime);
+  sl_webrtc_endpoint_set_token (endpoint, token);
+  if (!sl_webrtc_endpoint_listen (endpoint, address, port, error))
+    return FALSE;
+
+  g_signal_connect (endpoint, "session-opened", G_CALLBACK (on_session_opened), launch);
+  g_signal_connect (endpoint, "session-closed", G_CALLBACK (on_session_closed), launch);
+  g_signal_connect (launch->runtime, "processor-state-changed",
+                    G_CALLBACK (on_processor_state_changed), launch);
+  launch->endpoint = G_OBJECT (g_steal_pointer (&endpoint));
+  return TRUE;
+#else
+  g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                       _("--serve needs WebRTC, which this streamlib was built without (-Dwebrtc=enabled)"));
+  return FALSE;
+#endif
+}
+
+static void
+serve_stop (Launch *launch)
+{
+  if (launch->endpoint == NULL)
+    return;
+
+#ifdef HAVE_WEBRTC
+  g_signal_handlers_disconnect_by_data (launch->endpoint, launch);
+  sl_webrtc_endpoint_close (SL_WEBRTC_ENDPOINT (launch->endpoint));
+#endif
+  g_clear_object (&launch->endpoint);
+}
+
 static void
 on_runtime_error (SlRuntime    *runtime,
                   const char   *id,
@@ -600,7 +804,14 @@ main (int argc, char *argv[])
                                   "\n"
                                   "With --watch, each time GRAPH.json is saved the running graph is changed\n"
                                   "to match it: only the processors and links that changed are touched. An\n"
-                                  "edit that does not load is reported and the running graph is kept."));
+                                  "edit that does not load is reported and the running graph is kept.\n"
+                                  "\n"
+                                  "With --serve ADDR:PORT, a WHIP/WHEP endpoint serves the graph: WebRTC\n"
+                                  "publishers POST to /whip/ID of a whip-ingest node, viewers to /whep/ID\n"
+                                  "of a whep-serve node, and a browser plays those at / (the player page).\n"
+                                  "  streamlib-launch --serve 127.0.0.1:8080 \\\n"
+                                  "    'whep-serve name=tv  video-test-source ! tv.video  audio-test-source ! tv.audio'\n"
+                                  "Once every processor is set up it prints “Serving WHIP/WHEP on URL”."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return fail (error->message);
@@ -634,6 +845,17 @@ main (int argc, char *argv[])
 
   if (watch && !is_graph_file (arguments))
     return fail (_("--watch needs a graph file (GRAPH.json), not a launch line"));
+  if (token != NULL && serve_text == NULL)
+    return fail (_("--token goes with --serve ADDR:PORT"));
+  if (serve_text != NULL)
+    {
+      g_autofree char *address = NULL;
+      guint port = 0;
+
+      /* Before anything is built: a typo fails at once. */
+      if (!parse_serve_address (serve_text, &address, &port, &error))
+        return fail (error->message);
+    }
 
   runtime = sl_runtime_new ();
   launch.runtime = runtime;
@@ -693,9 +915,24 @@ main (int argc, char *argv[])
   g_signal_connect (runtime, "error", G_CALLBACK (on_runtime_error), &launch);
   g_signal_connect (runtime, "eos", G_CALLBACK (on_runtime_eos), &launch);
 
+  if (serve_text != NULL && !serve_start (&launch, &error))
+    {
+      g_clear_object (&launch.monitor);
+      g_clear_pointer (&launch.watch_name, g_free);
+      g_clear_pointer (&launch.watch_contents, g_bytes_unref);
+      g_strfreev (launch.links);
+      return fail (error->message);
+    }
+
   launch.started_at = g_get_monotonic_time ();
   if (!sl_runtime_start (runtime, &error))
-    return fail (error->message);
+    {
+      serve_stop (&launch);
+      return fail (error->message);
+    }
+#ifdef HAVE_WEBRTC
+  serve_announce_when_ready (&launch);
+#endif
 
   launch.sigint_id = g_unix_signal_add (SIGINT, on_unix_signal, &launch);
   launch.sigterm_id = g_unix_signal_add (SIGTERM, on_unix_signal, &launch);
@@ -715,6 +952,10 @@ main (int argc, char *argv[])
   /* Signals the runtime queued while it stopped (the drain's checks). */
   while (g_main_context_iteration (NULL, FALSE))
     ;
+
+  /* Every session is closed by now (their processors were torn down);
+   * the endpoint stops listening. */
+  serve_stop (&launch);
 
   launch_close_line (&launch);
   if (!quiet)

@@ -11,6 +11,9 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
+#ifdef HAVE_WEBRTC
+#include <libsoup/soup.h>
+#endif
 
 #include "media-util.h"   /* reading files back with GStreamer */
 
@@ -960,6 +963,142 @@ test_launch_sigint_file (void)
   remove_temp_dir (dir, "out.webm");
 }
 
+#ifdef HAVE_WEBRTC
+/* streamlib-launch --serve */
+
+static void
+assert_launch_refused (const char * const *argv,
+                       const char         *reason)
+{
+  g_auto(Result) result = { 0, };
+
+  run_tool (argv, &result);
+  g_assert_cmpint (result.exit_status, ==, 1);
+  g_assert_true (g_str_has_prefix (result.err, "streamlib-launch: "));
+  assert_contains (result.err, reason);
+  /* Refused before anything ran or served. */
+  g_assert_null (strstr (result.out, "Serving"));
+  g_assert_null (strstr (result.out, "Stopped after"));
+}
+
+static void
+test_launch_serve_errors (void)
+{
+  g_autoptr(GSocket) busy = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *busy_address = NULL;
+  g_autofree char *busy_port = NULL;
+
+  assert_launch_refused (STRV (STREAMLIB_LAUNCH, "--serve", "nonsense", "test-source ! null-sink"),
+                         "“nonsense” is not ADDR:PORT");
+  assert_launch_refused (STRV (STREAMLIB_LAUNCH, "--serve", "127.0.0.1", "test-source ! null-sink"),
+                         "“127.0.0.1” is not ADDR:PORT");
+  assert_launch_refused (STRV (STREAMLIB_LAUNCH, "--serve", "::1:8080", "test-source ! null-sink"),
+                         "“::1:8080” is not ADDR:PORT");
+  assert_launch_refused (STRV (STREAMLIB_LAUNCH, "--serve", "127.0.0.1:99999", "test-source ! null-sink"),
+                         "“99999” in “127.0.0.1:99999” is not a TCP port");
+  assert_launch_refused (STRV (STREAMLIB_LAUNCH, "--serve", "127.0.0.1:http", "test-source ! null-sink"),
+                         "“http”");
+  assert_launch_refused (STRV (STREAMLIB_LAUNCH, "--serve", "localhost:8080", "test-source ! null-sink"),
+                         "“localhost” is not an IP address");
+  assert_launch_refused (STRV (STREAMLIB_LAUNCH, "--token", "t", "test-source ! null-sink"),
+                         "--token goes with --serve");
+
+  /* A port in use: named, and nothing runs. */
+  busy = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (busy, any_port, FALSE, &error));
+  g_assert_true (g_socket_listen (busy, &error));
+  bound = g_socket_get_local_address (busy, &error);
+  g_assert_no_error (error);
+  busy_port = g_strdup_printf ("%u", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  busy_address = g_strconcat ("127.0.0.1:", busy_port, NULL);
+  assert_launch_refused (STRV (STREAMLIB_LAUNCH, "--serve", busy_address, "test-source ! null-sink"),
+                         "in use");
+  assert_launch_refused (STRV (STREAMLIB_LAUNCH, "--serve", busy_address, "test-source ! null-sink"),
+                         busy_port);
+}
+
+static guint
+http_status (SoupSession *http,
+             const char  *method,
+             const char  *url,
+             const char  *token,
+             char       **body,
+             char       **header_value,
+             const char  *header)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (token != NULL)
+    {
+      g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+    }
+  bytes = soup_session_send_and_read (http, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (body != NULL)
+    *body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  if (header_value != NULL)
+    *header_value = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg), header));
+  g_test_message ("%s %s → %u", method, url, soup_message_get_status (msg));
+  return soup_message_get_status (msg);
+}
+
+static void
+test_launch_serve (void)
+{
+  g_autoptr(Running) running =
+    running_start (STRV (STREAMLIB_LAUNCH, "--quiet", "--serve", "127.0.0.1:0", "--token", "tools-token",
+                         "whep-serve name=tv  video-test-source ! tv.video  audio-test-source ! tv.audio  "
+                         "whip-ingest name=in  in.video ! null-sink  in.audio ! null-sink"));
+  g_autoptr(SoupSession) http = soup_session_new_with_options ("timeout", TIMEOUT_SECONDS, NULL);
+  g_autofree char *url = NULL;
+  g_autofree char *streams_url = NULL;
+  g_autofree char *whep_url = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *page = NULL;
+  g_autofree char *accept_post = NULL;
+  g_autofree char *expected = NULL;
+  const char *line;
+
+  /* The line a script waits for, with the port picked, once the graph is
+   * set up. */
+  line = running_wait_line (running, OUT, "Serving WHIP/WHEP on http://127.0.0.1:");
+  url = g_strdup (line + strlen ("Serving WHIP/WHEP on "));
+  g_assert_true (g_str_has_suffix (url, "/"));
+  g_assert_cmpuint (strlen (url), >, strlen ("http://127.0.0.1:/"));
+
+  expected = g_strdup_printf ("  WHEP %swhep/tv  (player: %s?stream=tv)", url, url);
+  g_assert_cmpstr (running_wait_line (running, OUT, "  WHEP "), ==, expected);
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("  WHIP %swhip/in", url);
+  g_assert_cmpstr (running_wait_line (running, OUT, "  WHIP "), ==, expected);
+
+  /* It serves, with the token asked for. */
+  streams_url = g_strconcat (url, "streams", NULL);
+  g_assert_cmpuint (http_status (http, "GET", streams_url, "tools-token", &body, NULL, NULL), ==, 200);
+  g_assert_cmpstr (body, ==, "[\"tv\"]");
+  g_assert_cmpuint (http_status (http, "GET", streams_url, NULL, NULL, NULL, NULL), ==, 401);
+  g_assert_cmpuint (http_status (http, "GET", streams_url, "wrong", NULL, NULL, NULL), ==, 401);
+  whep_url = g_strconcat (url, "whep/tv", NULL);
+  g_assert_cmpuint (http_status (http, "OPTIONS", whep_url, NULL, NULL, &accept_post, "Accept-Post"), ==, 204);
+  g_assert_cmpstr (accept_post, ==, "application/sdp");
+  g_assert_cmpuint (http_status (http, "GET", url, NULL, &page, NULL, NULL), ==, 200);
+  assert_contains (page, "player.js");
+
+  /* Ctrl-C drains and exits cleanly, the endpoint closed with it. */
+  g_assert_cmpint (running_stop (running, SIGINT), ==, 0);
+  g_assert_cmpuint (running->lines[ERR]->len, ==, 0);
+}
+#endif
+
 int
 main (int argc, char *argv[])
 {
@@ -988,6 +1127,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/tools/launch/watch", test_launch_watch);
   g_test_add_func ("/tools/launch/watch-needs-file", test_launch_watch_needs_file);
   g_test_add_func ("/tools/launch/sigint-file", test_launch_sigint_file);
+#ifdef HAVE_WEBRTC
+  g_test_add_func ("/tools/launch/serve-errors", test_launch_serve_errors);
+  g_test_add_func ("/tools/launch/serve", test_launch_serve);
+#endif
 
   return g_test_run ();
 }
