@@ -82,7 +82,10 @@ fi
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/streamlib-browser-test.XXXXXX")
 server_log="$workdir/server.log"
 server_pid=
+server_status=
 
+# Stops the server and keeps its exit status in server_status (0 after a
+# clean drain on SIGTERM).
 stop_server () {
   if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
     kill -TERM "$server_pid" 2>/dev/null
@@ -96,7 +99,10 @@ stop_server () {
       echo "# streamlib-launch did not stop within ${stop_deadline_s} s of SIGTERM: killed"
       kill -KILL "$server_pid" 2>/dev/null
     fi
+  fi
+  if [[ -n "$server_pid" ]]; then
     wait "$server_pid" 2>/dev/null
+    server_status=$?
   fi
   server_pid=
 }
@@ -155,12 +161,18 @@ echo "# $serving_line"
 node "$here/player-test.js" "$url" "$stream" "$token"
 driver_status=$?
 
+server_was_running=1
+kill -0 "$server_pid" 2>/dev/null || server_was_running=0
+stop_server
+if (( ! server_was_running )); then
+  echo "# streamlib-launch exited during the test (status $server_status)"
+  driver_status=1
+elif (( server_status != 0 )); then
+  echo "# streamlib-launch exited with status $server_status on SIGTERM (0 expected: a clean drain)"
+  driver_status=1
+fi
 if (( driver_status != 0 )); then
   echo "# streamlib-launch output:"
   comment_file "$server_log"
-fi
-if ! kill -0 "$server_pid" 2>/dev/null; then
-  echo "# streamlib-launch exited during the test"
-  driver_status=1
 fi
 exit "$driver_status"
