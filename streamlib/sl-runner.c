@@ -862,12 +862,16 @@ sl_runner_source_dispatch (GSource     *source,
             }
           if (next == SL_ITERATE_WAIT)
             {
+              /* The deadline before the flag: a producer that sees the flag
+               * makes the source ready after this, and only a ready time
+               * of 0 follows here. Setting the deadline after the check
+               * could undo a wake-up sent in between (the check missing
+               * the work while the producer saw the flag). */
+              g_source_set_ready_time (source, wait_until);
               atomic_store (&runner->waker->sleeping, 1);
               atomic_thread_fence (memory_order_seq_cst);
               if (sl_runner_has_work (runner))
                 g_source_set_ready_time (source, 0);
-              else
-                g_source_set_ready_time (source, wait_until);
               break;
             }
           if (turn == 63)
