@@ -884,6 +884,8 @@ sl_webrtc_endpoint_negotiated (GObject      *source_object,
   g_autofree char *location = NULL;
   g_auto(GStrv) ice_servers = NULL;
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autofree char *offer_text = NULL;
+  g_autofree char *answer_text = NULL;
   gsize answer_length;
 
   g_free (pending);
@@ -935,13 +937,19 @@ sl_webrtc_endpoint_negotiated (GObject      *source_object,
     }
   soup_server_message_set_status (msg, SOUP_STATUS_CREATED, NULL);
   answer_length = strlen (answer);
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN) == FALSE)
+    {
+      offer_text = gst_sdp_message_as_text (sl_webrtc_session_get_offer (session));
+      answer_text = g_strdup (answer);
+    }
   soup_server_message_set_response (msg, SL_WEBRTC_SDP_TYPE, SOUP_MEMORY_TAKE,
                                     g_steal_pointer (&answer), answer_length);
   soup_server_message_unpause (msg);
 
-  g_debug ("%s session %s opened on “%s”",
+  g_debug ("%s session %s opened on “%s”; offer:\n%sanswer:\n%s",
            sl_webrtc_session_kind_to_string (sl_webrtc_session_get_kind (session)),
-           sl_webrtc_session_get_id (session), sl_webrtc_session_get_node_id (session));
+           sl_webrtc_session_get_id (session), sl_webrtc_session_get_node_id (session),
+           offer_text, answer_text);
 }
 
 /* The request body as text; refuses it (and returns NULL) when it was too

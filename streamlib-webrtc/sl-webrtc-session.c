@@ -315,6 +315,82 @@ sl_webrtc_session_blame_offer (GError **error)
     (*error)->code = SL_ERROR_INVALID_ARGUMENT;
 }
 
+/* How long the sending branches of a session may take to tell webrtcbin
+ * their caps once the pipeline plays (microseconds). */
+#define SL_WEBRTC_CAPS_TIMEOUT (2 * G_TIME_SPAN_SECOND)
+
+typedef struct
+{
+  GMutex mutex;
+  GCond  cond;
+} SlCapsWait;
+
+static void
+sl_webrtc_session_caps_changed (GstPad     *pad,
+                                GParamSpec *pspec,
+                                gpointer    user_data)
+{
+  SlCapsWait *wait = user_data;
+
+  g_mutex_lock (&wait->mutex);
+  g_cond_broadcast (&wait->cond);
+  g_mutex_unlock (&wait->mutex);
+}
+
+static gboolean
+sl_webrtc_session_sink_pads_have_caps (GPtrArray *pads)
+{
+  for (guint i = 0; i < pads->len; i++)
+    if (!gst_pad_has_current_caps (g_ptr_array_index (pads, i)))
+      return FALSE;
+  return TRUE;
+}
+
+/* Waits (bounded) until every sink pad of webrtcbin has caps: webrtcbin
+ * describes a sending stream's SSRC in its answer only once the caps
+ * carrying it arrived. A session without sink pads (WHIP) does not wait;
+ * past the deadline the answer goes without. */
+static void
+sl_webrtc_session_wait_sending_caps (SlWebrtcSession *self,
+                                     gint64           deadline)
+{
+  g_autoptr(GPtrArray) pads = g_ptr_array_new_with_free_func (gst_object_unref);
+  g_autoptr(GstIterator) iterator = gst_element_iterate_sink_pads (self->webrtcbin);
+  GValue item = G_VALUE_INIT;
+  SlCapsWait wait;
+
+  while (gst_iterator_next (iterator, &item) == GST_ITERATOR_OK)
+    {
+      g_ptr_array_add (pads, g_value_dup_object (&item));
+      g_value_reset (&item);
+    }
+  g_value_unset (&item);
+  if (pads->len == 0)
+    return;
+
+  g_mutex_init (&wait.mutex);
+  g_cond_init (&wait.cond);
+  for (guint i = 0; i < pads->len; i++)
+    g_signal_connect (g_ptr_array_index (pads, i), "notify::caps",
+                      G_CALLBACK (sl_webrtc_session_caps_changed), &wait);
+
+  g_mutex_lock (&wait.mutex);
+  while (!sl_webrtc_session_sink_pads_have_caps (pads))
+    if (!g_cond_wait_until (&wait.cond, &wait.mutex, deadline))
+      break;
+  g_mutex_unlock (&wait.mutex);
+
+  /* Disconnected before the wait goes: no handler runs on it afterwards
+   * (a running one holds the pad's handler lock we wait for). */
+  for (guint i = 0; i < pads->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (pads, i), &wait);
+  if (!sl_webrtc_session_sink_pads_have_caps (pads))
+    g_debug ("Session %s: answering before every sending stream has caps (no a=ssrc for some)",
+             self->id);
+  g_mutex_clear (&wait.mutex);
+  g_cond_clear (&wait.cond);
+}
+
 static char *
 sl_webrtc_session_negotiate (SlWebrtcSession  *self,
                              GCancellable     *cancellable,
@@ -331,6 +407,8 @@ sl_webrtc_session_negotiate (SlWebrtcSession  *self,
       g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "The session's GStreamer pipeline cannot play");
       return NULL;
     }
+
+  sl_webrtc_session_wait_sending_caps (self, MIN (deadline, g_get_monotonic_time () + SL_WEBRTC_CAPS_TIMEOUT));
 
   if (!sl_webrtc_set_description (self->webrtcbin, FALSE, self->offer,
                                   MAX (deadline - g_get_monotonic_time (), 0), cancellable, error))

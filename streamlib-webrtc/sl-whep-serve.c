@@ -59,6 +59,9 @@ typedef struct
   GstElement *video_encoder;
   GError     *pipeline_error;     /* the first error it posted */
 
+  GstCaps    *video_caps;         /* what the encoders made last, or NULL */
+  GstCaps    *audio_caps;
+
   /* Only the processor's thread touches these. */
   GstElement *video_in;
   GstElement *audio_in;
@@ -176,6 +179,7 @@ sl_whep_serve_new_encoded (GstAppSink *appsink,
   keyframe = !GST_BUFFER_FLAG_IS_SET (buffer, GST_BUFFER_FLAG_DELTA_UNIT);
 
   g_mutex_lock (&self->mutex);
+  gst_caps_replace (is_video ? &self->video_caps : &self->audio_caps, caps);
   for (guint i = 0; i < self->viewers->len; i++)
     {
       SlWhepViewer *viewer = g_ptr_array_index (self->viewers, i);
@@ -189,6 +193,8 @@ sl_whep_serve_new_encoded (GstAppSink *appsink,
           if (!keyframe)
             continue;
           viewer->keyframe_seen = TRUE;
+          g_debug ("WHEP viewer %s on “%s” starts at a key frame",
+                   sl_webrtc_session_get_id (viewer->session), sl_processor_get_id (SL_PROCESSOR (self)));
         }
 
       /* Does not block: the appsrc drops its oldest frame when full. */
@@ -209,8 +215,11 @@ sl_whep_serve_setup_appsink (SlWhepServe *self,
   GstAppSinkCallbacks callbacks = { .new_sample = sl_whep_serve_new_encoded };
   GstElement *appsink = gst_bin_get_by_name (GST_BIN (pipeline), name);
 
+  /* Not async: with one input unlinked its branch never prerolls, and a
+   * live pipeline would then hold the other branch's sink waiting for it. */
   g_object_set (appsink,
                 "sync", FALSE,
+                "async", FALSE,
                 "enable-last-sample", FALSE,
                 "max-buffers", 2,
                 NULL);
@@ -409,11 +418,15 @@ sl_whep_serve_viewer_upstream_event (GstPad          *pad,
   return GST_PAD_PROBE_OK;
 }
 
-/* appsrc ! payloader ! webrtcbin.sink_%u, sending only. */
+/* appsrc ! payloader ! webrtcbin.sink_%u, sending only. The appsrc starts
+ * with @caps (what the encoder makes), so that the payloader's caps, SSRC
+ * included, reach webrtcbin before it answers: an answer without a=ssrc
+ * lines leaves a browser unable to tell the bundled streams apart. */
 static GstElement *
 sl_whep_serve_add_branch (SlWhepServe  *self,
                           GstElement   *pipeline,
                           GstElement   *webrtcbin,
+                          GstCaps      *caps,
                           const char   *payloader_name,
                           gint          payload_type,
                           const char   *rtp_caps_text,
@@ -440,6 +453,7 @@ sl_whep_serve_add_branch (SlWhepServe  *self,
     }
 
   g_object_set (appsrc,
+                "caps", caps,
                 "format", GST_FORMAT_TIME,
                 "is-live", TRUE,
                 "do-timestamp", TRUE,
@@ -495,12 +509,23 @@ sl_whep_serve_attach (SlWebrtcSessionHost  *host,
   gint audio_pt = sl_webrtc_sdp_find_payload (offer, "audio", "OPUS");
   g_autoptr(GstElement) video = NULL;
   g_autoptr(GstElement) audio = NULL;
+  g_autoptr(GstCaps) video_caps = NULL;
+  g_autoptr(GstCaps) audio_caps = NULL;
   SlWhepViewer *viewer;
   gboolean running;
 
   g_mutex_lock (&self->mutex);
   running = self->running;
+  video_caps = self->video_caps != NULL ? gst_caps_ref (self->video_caps) : NULL;
+  audio_caps = self->audio_caps != NULL ? gst_caps_ref (self->audio_caps) : NULL;
   g_mutex_unlock (&self->mutex);
+
+  /* Before the encoders made anything: the caps they will make. */
+  if (video_caps == NULL)
+    video_caps = gst_caps_new_empty_simple ("video/x-vp8");
+  if (audio_caps == NULL)
+    audio_caps = gst_caps_from_string ("audio/x-opus, channel-mapping-family=(int)0, "
+                                       "channels=(int)2, rate=(int)48000");
   if (!running)
     {
       g_set_error (error, SL_ERROR, SL_ERROR_INVALID_STATE, "WHEP node “%s” is not running",
@@ -524,7 +549,7 @@ sl_whep_serve_attach (SlWebrtcSessionHost  *host,
 
       if (video == NULL && video_pt >= 0 && g_strcmp0 (media, "video") == 0)
         {
-          video = sl_whep_serve_add_branch (self, pipeline, webrtcbin, "rtpvp8pay", video_pt,
+          video = sl_whep_serve_add_branch (self, pipeline, webrtcbin, video_caps, "rtpvp8pay", video_pt,
                                             "application/x-rtp, media=video, encoding-name=VP8, "
                                             "clock-rate=90000", error);
           if (video == NULL)
@@ -532,7 +557,7 @@ sl_whep_serve_attach (SlWebrtcSessionHost  *host,
         }
       else if (audio == NULL && audio_pt >= 0 && g_strcmp0 (media, "audio") == 0)
         {
-          audio = sl_whep_serve_add_branch (self, pipeline, webrtcbin, "rtpopuspay", audio_pt,
+          audio = sl_whep_serve_add_branch (self, pipeline, webrtcbin, audio_caps, "rtpopuspay", audio_pt,
                                             "application/x-rtp, media=audio, encoding-name=OPUS, "
                                             "clock-rate=48000, encoding-params=(string)2", error);
           if (audio == NULL)
@@ -557,6 +582,10 @@ sl_whep_serve_attach (SlWebrtcSessionHost  *host,
   g_ptr_array_add (self->viewers, viewer);
   atomic_store (&self->n_viewers, self->viewers->len);
   g_mutex_unlock (&self->mutex);
+
+  g_debug ("WHEP viewer %s on “%s”: VP8 payload type %d, Opus %d",
+           sl_webrtc_session_get_id (session), sl_processor_get_id (SL_PROCESSOR (self)),
+           video_pt, audio_pt);
 
   /* The newcomer needs a key frame to start from. */
   sl_whep_serve_request_keyframe (self);
@@ -615,6 +644,8 @@ sl_whep_serve_finalize (GObject *object)
   SlWhepServe *self = (SlWhepServe *) object;
 
   g_ptr_array_unref (self->viewers);
+  gst_clear_caps (&self->video_caps);
+  gst_clear_caps (&self->audio_caps);
   g_clear_error (&self->pipeline_error);
   g_mutex_clear (&self->mutex);
 

@@ -669,6 +669,10 @@ open_session (Fixture    *fixture,
   /* The answer carries the endpoint's loopback candidate. */
   g_assert_nonnull (strstr (reply->body, "a=candidate:"));
   g_assert_nonnull (strstr (reply->body, "127.0.0.1"));
+  /* What a viewer receives is described, SSRCs included: a browser cannot
+   * tell bundled streams apart without them. */
+  if (g_str_has_prefix (path, "/whep/"))
+    g_assert_nonnull (strstr (reply->body, "a=ssrc:"));
 
   peer->location = g_strdup (location);
   peer->etag = g_strdup (soup_message_headers_get_one (reply->headers, "ETag"));
