@@ -48,6 +48,7 @@ struct _SlLink
   atomic_uint_fast64_t pushed;
   atomic_uint_fast64_t dropped;
   atomic_uint_fast64_t high_water;
+  gboolean wake_deferred;    /* on the producer's runner's list of wake-ups to send */
 
   /* consumer side */
   _Alignas (SL_CACHE_LINE) SlRing *read_ring;
@@ -68,6 +69,9 @@ void        sl_link_clear_eos           (SlLink           *link);
 void        sl_link_configure           (SlLink           *link,
                                          guint             capacity,
                                          SlOverflowPolicy  policy);
+
+/* Producer: sends a wake-up sl_link_push() deferred. */
+void        sl_link_send_deferred_wake  (SlLink           *link);
 
 /* Consumer side. */
 GstMiniObject *sl_link_pop              (SlLink           *link);

@@ -169,6 +169,8 @@ sl_link_push (SlLink        *link,
             /* Make sure the consumer is awake to make room, then wait. A
              * pause does not wait for a producer stuck here. */
             sl_link_wake_consumer (link);
+            /* Whoever we wait for may need what we pushed elsewhere. */
+            sl_runner_flush_wakes ();
             if (runner != NULL)
               {
                 atomic_store (&runner->blocked, 1);
@@ -203,6 +205,27 @@ sl_link_push (SlLink        *link,
   if (queued > atomic_load_explicit (&link->high_water, memory_order_relaxed))
     atomic_store_explicit (&link->high_water, queued, memory_order_relaxed);
 
+  /* A consumer woken for the first frame of a batch pops it, finds the link
+   * empty and sleeps again: wake it for the batch instead, unless the link
+   * fills up meanwhile. */
+  if (link->wake_deferred)
+    {
+      if (queued < ring->capacity / 2)
+        return;
+    }
+  else if (queued < ring->capacity / 2 && sl_runner_defer_wake (link))
+    {
+      link->wake_deferred = TRUE;
+      return;
+    }
+
+  sl_link_wake_consumer (link);
+}
+
+void
+sl_link_send_deferred_wake (SlLink *link)
+{
+  link->wake_deferred = FALSE;
   sl_link_wake_consumer (link);
 }
 
@@ -251,7 +274,11 @@ sl_link_pop (SlLink *link)
         {
           next = atomic_load_explicit (&ring->next, memory_order_acquire);
           if (next == NULL)
-            return NULL;
+            {
+              /* An input ran dry: this batch is over, downstream may start. */
+              sl_runner_flush_wakes ();
+              return NULL;
+            }
 
           /* The producer publishes `next` after its last push into @ring:
            * look once more before moving on. */

@@ -103,6 +103,7 @@ struct _SlRunner
   atomic_int       effective_priority;
 
   /* The runner's thread's own. */
+  GPtrArray       *deferred_wakes;  /* SlLink*: consumers to wake before we stop */
   gboolean         setup_ok;
   gboolean         eos_sent;
   gint64           next_tick;
@@ -138,6 +139,16 @@ gboolean          sl_runner_wait_exited    (SlRunner           *runner,
 SlProcessor      *sl_runner_dup_processor  (SlRunner           *runner);
 gboolean          sl_runner_is_current     (SlRunner           *runner);
 SlRunner         *sl_runner_get_current    (void);
+
+/* Frames a processor pushes while it runs wake their sleeping consumers in
+ * one go: when the link is half full, when the processor finds an input
+ * empty, and at the latest before its thread stops or waits for anything
+ * (the end of a turn, a blocked push, a wait inside the runtime), so that a
+ * consumer wakes once for a batch instead of once per frame. Returns FALSE
+ * (nothing deferred) off a runner's thread: wake at once. */
+gboolean          sl_runner_defer_wake     (SlLink             *link);
+/* Sends the wake-ups the calling thread's runner deferred, if any. */
+void              sl_runner_flush_wakes    (void);
 
 /* Controls: wiring and settings, applied on the runner's thread. */
 void              sl_runner_post_add_output    (SlRunner *runner, const char *port, SlLink *link);

@@ -66,6 +66,7 @@ sl_runner_unref (SlRunner *runner)
     return;
 
   g_queue_clear_full (&runner->controls, sl_control_free);
+  g_clear_pointer (&runner->deferred_wakes, g_ptr_array_unref);
   g_clear_object (&runner->processor);
   if (runner->source != NULL)
     {
@@ -92,6 +93,39 @@ SlRunner *
 sl_runner_get_current (void)
 {
   return g_private_get (&current_runner);
+}
+
+gboolean
+sl_runner_defer_wake (SlLink *link)
+{
+  SlRunner *runner = g_private_get (&current_runner);
+
+  if (runner == NULL)
+    return FALSE;
+
+  g_ptr_array_add (runner->deferred_wakes, sl_link_ref (link));
+  return TRUE;
+}
+
+static void
+sl_runner_send_wakes (SlRunner *runner)
+{
+  GPtrArray *links = runner->deferred_wakes;
+
+  if (links->len == 0)
+    return;
+  for (guint i = 0; i < links->len; i++)
+    sl_link_send_deferred_wake (g_ptr_array_index (links, i));
+  g_ptr_array_set_size (links, 0);
+}
+
+void
+sl_runner_flush_wakes (void)
+{
+  SlRunner *runner = g_private_get (&current_runner);
+
+  if (runner != NULL)
+    sl_runner_send_wakes (runner);
 }
 
 static void
@@ -342,8 +376,8 @@ sl_runner_is_done (SlRunner *runner)
 
 /* One turn of the loop: what to do next and, for a wait, until when. */
 static SlIterate
-sl_runner_iterate (SlRunner *runner,
-                   gint64   *wait_until)
+sl_runner_turn (SlRunner *runner,
+                gint64   *wait_until)
 {
   gboolean any_linked, all_eos, has_frames;
 
@@ -442,6 +476,17 @@ sl_runner_iterate (SlRunner *runner,
 }
 
 /* Whether a sleeping runner has something to do: the wait's re-check. */
+/* One turn, then the wake-ups it deferred: the thread may sleep next. */
+static SlIterate
+sl_runner_iterate (SlRunner *runner,
+                   gint64   *wait_until)
+{
+  SlIterate next = sl_runner_turn (runner, wait_until);
+
+  sl_runner_send_wakes (runner);
+  return next;
+}
+
 static gboolean
 sl_runner_has_work (gpointer user_data)
 {
@@ -500,6 +545,7 @@ sl_runner_finish_exit (SlRunner *runner)
       sl_runner_teardown (runner);
     }
 
+  sl_runner_send_wakes (runner);
   sl_mutex_lock (&runner->mutex);
   processor = g_steal_pointer (&runner->processor);
   runner->exited = TRUE;
@@ -919,6 +965,7 @@ sl_runner_new (SlRuntime          *runtime,
   g_mutex_init (&runner->mutex);
   g_cond_init (&runner->cond);
   g_queue_init (&runner->controls);
+  runner->deferred_wakes = g_ptr_array_new_with_free_func ((GDestroyNotify) sl_link_unref);
   atomic_init (&runner->state, SL_PROCESSOR_STATE_NONE);
   atomic_init (&runner->interval, 0);
 
@@ -973,6 +1020,7 @@ sl_runner_new (SlRuntime          *runtime,
 void
 sl_runner_wait_created (SlRunner *runner)
 {
+  sl_runner_flush_wakes ();
   if (runner->mode == SL_EXECUTION_MAIN_CONTEXT)
     {
       GMainContext *context = g_source_get_context (runner->source);
@@ -1080,6 +1128,7 @@ sl_runner_wait_exited (SlRunner *runner,
 {
   gboolean exited;
 
+  sl_runner_flush_wakes ();
   sl_mutex_lock (&runner->mutex);
   while (!runner->exited)
     if (!sl_cond_wait_until (&runner->cond, &runner->mutex, end_time))

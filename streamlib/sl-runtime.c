@@ -1531,6 +1531,8 @@ sl_runtime_commit (SlRuntime  *self,
 static void
 sl_runtime_wait_idle (SlRuntime *self)
 {
+  /* Processor code waiting here must not hold back what it pushed. */
+  sl_runner_flush_wakes ();
   sl_mutex_lock (&self->lock);
   while (self->n_live > 0)
     {
