@@ -54,7 +54,10 @@
  * order the sessions opened and closed.
  *
  * Sessions belong to the endpoint: closing the endpoint (or stopping the
- * runtime, which tears the processors down) closes them.
+ * runtime, which tears the processors down) closes them. A session also
+ * ends when its peer connection fails, when its client left before the
+ * answer could reach it, and when its peer has not connected within 30
+ * seconds of the answer.
  *
  * Since: 1.0
  */
@@ -62,6 +65,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 #include <json-glib/json-glib.h>
 
 #include "sl-webrtc-endpoint.h"
@@ -72,6 +76,10 @@
 #define SL_WEBRTC_REALM "streamlib"
 #define SL_WEBRTC_SDP_TYPE "application/sdp"
 #define SL_WEBRTC_TRICKLE_TYPE "application/trickle-ice-sdpfrag"
+/* A session whose peer never connects (it got the answer, then vanished)
+ * is closed after this long (seconds): nothing else would end it. */
+#define SL_WEBRTC_CONNECT_TIMEOUT_S 30
+
 /* libsoup 3.2 names neither. */
 #define SL_METHOD_PATCH "PATCH"
 #define SL_STATUS_TOO_MANY_REQUESTS 429
@@ -832,6 +840,76 @@ sl_webrtc_endpoint_find_host (SlWebrtcEndpoint     *self,
   return g_steal_pointer (&processor);
 }
 
+/* Whether the client that sent @msg closed its connection: then nobody
+ * would learn of the session an answer makes. */
+static gboolean
+sl_http_client_gone (SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  char byte;
+  gssize peeked;
+
+  if (socket == NULL || g_socket_is_closed (socket))
+    return TRUE;
+  if ((g_socket_condition_check (socket, G_IO_IN | G_IO_HUP | G_IO_ERR) & (G_IO_HUP | G_IO_ERR)) != 0)
+    return TRUE;
+
+  /* A clean close reads as the end of the stream; a client waiting for
+   * its answer sends nothing else meanwhile. */
+  peeked = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return peeked == 0;
+}
+
+typedef struct
+{
+  SlWebrtcEndpoint *endpoint;
+  char             *session_id;
+} SlConnectDeadline;
+
+static void
+sl_connect_deadline_free (gpointer data)
+{
+  SlConnectDeadline *deadline = data;
+
+  g_free (deadline->session_id);
+  g_free (deadline);
+}
+
+/* Server thread: a session's peer had its time to connect. */
+static gboolean
+sl_webrtc_endpoint_connect_deadline (gpointer user_data)
+{
+  SlConnectDeadline *deadline = user_data;
+  SlWebrtcEndpoint *self = deadline->endpoint;
+  SlWebrtcSession *session = g_hash_table_lookup (self->sessions, deadline->session_id);
+
+  if (session != NULL && !self->shutting_down && !sl_webrtc_session_has_connected (session))
+    {
+      g_debug ("%s session %s on “%s”: the peer did not connect within %u s; closing it",
+               sl_webrtc_session_kind_to_string (sl_webrtc_session_get_kind (session)),
+               deadline->session_id, sl_webrtc_session_get_node_id (session),
+               SL_WEBRTC_CONNECT_TIMEOUT_S);
+      sl_webrtc_endpoint_forget (self, session, NULL);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+sl_webrtc_endpoint_arm_connect_deadline (SlWebrtcEndpoint *self,
+                                         SlWebrtcSession  *session)
+{
+  g_autoptr(GSource) source = g_timeout_source_new_seconds (SL_WEBRTC_CONNECT_TIMEOUT_S);
+  SlConnectDeadline *deadline = g_new0 (SlConnectDeadline, 1);
+
+  /* Destroyed with the server's context, before the endpoint goes. */
+  deadline->endpoint = self;
+  deadline->session_id = g_strdup (sl_webrtc_session_get_id (session));
+  g_source_set_static_name (source, "[streamlib] WebRTC connect deadline");
+  g_source_set_callback (source, sl_webrtc_endpoint_connect_deadline, deadline, sl_connect_deadline_free);
+  g_source_attach (source, self->context);
+}
+
 static guint
 sl_status_for_error (const GError *error)
 {
@@ -905,6 +983,15 @@ sl_webrtc_endpoint_negotiated (GObject      *source_object,
       g_set_error_literal (&error, SL_ERROR, SL_ERROR_INVALID_STATE,
                            "The session ended while it was negotiated");
     }
+  if (answer != NULL && sl_http_client_gone (msg))
+    {
+      g_debug ("The client of %s session %s left before its answer: not opening it",
+               sl_webrtc_session_kind_to_string (sl_webrtc_session_get_kind (session)),
+               sl_webrtc_session_get_id (session));
+      g_clear_pointer (&answer, g_free);
+      g_set_error_literal (&error, SL_ERROR, SL_ERROR_INVALID_STATE,
+                           "The client closed its connection before the answer");
+    }
   if (error != NULL)
     {
       if (g_error_matches (error, SL_ERROR, SL_ERROR_INVALID_STATE) ||
@@ -921,6 +1008,7 @@ sl_webrtc_endpoint_negotiated (GObject      *source_object,
   g_hash_table_insert (self->sessions, g_strdup (sl_webrtc_session_get_id (session)),
                        g_object_ref (session));
   sl_webrtc_endpoint_post_event (self, TRUE, session);
+  sl_webrtc_endpoint_arm_connect_deadline (self, session);
 
   location = sl_resource_path (session);
   sl_http_add_cors (msg);

@@ -153,6 +153,8 @@ gboolean             sl_webrtc_session_add_remote_candidates (SlWebrtcSession  *
  * not been called. Idempotent; any thread. */
 void                 sl_webrtc_session_close         (SlWebrtcSession      *self);
 gboolean             sl_webrtc_session_is_closed     (SlWebrtcSession      *self);
+/* Whether the peer connection was established (ICE and DTLS) at least once. */
+gboolean             sl_webrtc_session_has_connected (SlWebrtcSession      *self);
 /* Whether it ended, closed or not yet (the end function was called). */
 gboolean             sl_webrtc_session_has_ended     (SlWebrtcSession      *self);
 

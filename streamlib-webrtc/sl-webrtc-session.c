@@ -64,6 +64,7 @@ struct _SlWebrtcSession
   gpointer                     end_data;
   GDestroyNotify               end_destroy;
   gboolean                     negotiating;
+  gboolean                     connected; /* ICE and DTLS completed, once */
   gboolean                     ended;     /* the end function was called */
   gboolean                     closed;
 };
@@ -128,7 +129,13 @@ sl_webrtc_session_connection_state_changed (GstElement *webrtcbin,
   GstWebRTCPeerConnectionState state;
 
   g_object_get (webrtcbin, "connection-state", &state, NULL);
-  if (state == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED)
+  if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED)
+    {
+      g_mutex_lock (&self->mutex);
+      self->connected = TRUE;
+      g_mutex_unlock (&self->mutex);
+    }
+  else if (state == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED)
     sl_webrtc_session_report_end (self, "the peer connection failed (ICE or DTLS)");
 }
 
@@ -610,6 +617,20 @@ sl_webrtc_session_is_closed (SlWebrtcSession *self)
   g_mutex_unlock (&self->mutex);
 
   return closed;
+}
+
+gboolean
+sl_webrtc_session_has_connected (SlWebrtcSession *self)
+{
+  gboolean connected;
+
+  g_return_val_if_fail (SL_WEBRTC_IS_SESSION (self), FALSE);
+
+  g_mutex_lock (&self->mutex);
+  connected = self->connected;
+  g_mutex_unlock (&self->mutex);
+
+  return connected;
 }
 
 gboolean

@@ -67,6 +67,7 @@ typedef struct
   GstElement *audio_in;
 
   atomic_uint n_viewers;
+  atomic_uint viewers_served;
   atomic_int_fast64_t video_frames;
   atomic_int_fast64_t audio_frames;
 } SlWhepServe;
@@ -85,6 +86,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (SlWhepServe, sl_whep_serve, SL_TYPE_PROCESSOR,
 enum {
   PROP_0,
   PROP_VIEWERS,
+  PROP_VIEWERS_SERVED,
   PROP_VIDEO_FRAMES,
   PROP_AUDIO_FRAMES,
   N_PROPS
@@ -581,6 +583,7 @@ sl_whep_serve_attach (SlWebrtcSessionHost  *host,
     }
   g_ptr_array_add (self->viewers, viewer);
   atomic_store (&self->n_viewers, self->viewers->len);
+  atomic_fetch_add (&self->viewers_served, 1);
   g_mutex_unlock (&self->mutex);
 
   g_debug ("WHEP viewer %s on “%s”: VP8 payload type %d, Opus %d",
@@ -665,6 +668,9 @@ sl_whep_serve_get_property (GObject    *object,
     case PROP_VIEWERS:
       g_value_set_uint (value, atomic_load (&self->n_viewers));
       break;
+    case PROP_VIEWERS_SERVED:
+      g_value_set_uint (value, atomic_load (&self->viewers_served));
+      break;
     case PROP_VIDEO_FRAMES:
       g_value_set_int64 (value, atomic_load (&self->video_frames));
       break;
@@ -695,6 +701,9 @@ sl_whep_serve_class_init (SlWhepServeClass *klass)
   properties[PROP_VIEWERS] =
     g_param_spec_uint ("viewers", NULL, "WHEP viewers watching now",
                        0, G_MAXUINT, 0, flags);
+  properties[PROP_VIEWERS_SERVED] =
+    g_param_spec_uint ("viewers-served", NULL, "WHEP viewers taken since the processor was made",
+                       0, G_MAXUINT, 0, flags);
   properties[PROP_VIDEO_FRAMES] =
     g_param_spec_int64 ("video-frames", NULL, "Video frames given to the encoder",
                         0, G_MAXINT64, 0, flags);
@@ -717,6 +726,7 @@ sl_whep_serve_init (SlWhepServe *self)
   g_mutex_init (&self->mutex);
   self->viewers = g_ptr_array_new_with_free_func ((GDestroyNotify) sl_whep_viewer_free);
   atomic_init (&self->n_viewers, 0);
+  atomic_init (&self->viewers_served, 0);
   atomic_init (&self->video_frames, 0);
   atomic_init (&self->audio_frames, 0);
 }

@@ -1243,6 +1243,55 @@ test_runtime_stop (Fixture       *fixture,
   g_assert_nonnull (soup_message_headers_get_one (after->headers, "Retry-After"));
 }
 
+typedef struct
+{
+  Fixture *fixture;
+  guint    served;
+} ViewerGoal;
+
+static gboolean
+viewer_came_and_went (gpointer user_data)
+{
+  ViewerGoal *goal = user_data;
+
+  return node_uint (goal->fixture, "tv", "viewers-served") >= goal->served &&
+         node_uint (goal->fixture, "tv", "viewers") == 0;
+}
+
+/* A client that closes its connection before the answer: the session it
+ * asked for is not opened (nobody would ever delete it). */
+static void
+test_client_gone (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *offer = valid_whep_offer ();
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *head = NULL;
+  GOutputStream *output;
+  ViewerGoal goal = { fixture, 1 };
+
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", sl_webrtc_endpoint_get_port (fixture->endpoint),
+                                                NULL, &error);
+  g_assert_no_error (error);
+  head = g_strdup_printf ("POST /whep/tv HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " TOKEN "\r\n"
+                          "Content-Type: application/sdp\r\nContent-Length: %zu\r\n\r\n", strlen (offer));
+  output = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_assert_true (g_output_stream_write_all (output, head, strlen (head), NULL, NULL, &error));
+  g_assert_true (g_output_stream_write_all (output, offer, strlen (offer), NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, &error);
+  g_assert_no_error (error);
+
+  /* The offer was taken (a viewer attached), then dropped. */
+  wait_for (viewer_came_and_went, &goal, "the departed client's viewer to come and go");
+  g_assert_cmpuint (fixture->opened->len, ==, 0);
+  g_assert_cmpuint (sl_webrtc_endpoint_get_n_sessions (fixture->endpoint), ==, 0);
+
+  assert_still_serving (fixture);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1257,6 +1306,7 @@ main (int argc, char *argv[])
   g_test_add ("/endpoint/bad-requests", Fixture, NULL, fixture_setup, test_bad_requests, fixture_teardown);
   g_test_add ("/endpoint/patch", Fixture, NULL, fixture_setup, test_patch, fixture_teardown);
   g_test_add ("/endpoint/too-many-sessions", Fixture, NULL, fixture_setup, test_too_many, fixture_teardown);
+  g_test_add ("/endpoint/client-gone", Fixture, NULL, fixture_setup, test_client_gone, fixture_teardown);
   g_test_add ("/endpoint/close", Fixture, NULL, fixture_setup, test_close, fixture_teardown);
   g_test_add ("/endpoint/runtime-stop", Fixture, NULL, fixture_setup, test_runtime_stop, fixture_teardown);
 
