@@ -613,6 +613,15 @@ sl_webrtc_endpoint_got_chunk (SoupServerMessage *msg,
     }
 }
 
+static void
+sl_webrtc_endpoint_refuse_unknown (SoupServerMessage *msg,
+                                   const char        *path)
+{
+  sl_http_refuse (msg, SOUP_STATUS_NOT_FOUND,
+                  "Nothing at %s: this endpoint serves POST /whip/<node-id>, POST /whep/<node-id>, "
+                  "their sessions, GET / and GET /streams", path);
+}
+
 /* Runs once the headers are read, before the body: what can be refused
  * without reading a body is refused here. */
 static void
@@ -631,7 +640,13 @@ sl_webrtc_endpoint_early_handler (SoupServer        *server,
   guint limit;
 
   sl_route_parse (path, &route);
-  if (route.type == SL_ROUTE_UNKNOWN || strcmp (method, SOUP_METHOD_OPTIONS) == 0)
+  if (route.type == SL_ROUTE_UNKNOWN)
+    {
+      /* Refused before its body, whatever its size, is read. */
+      sl_webrtc_endpoint_refuse_unknown (msg, path);
+      return;
+    }
+  if (strcmp (method, SOUP_METHOD_OPTIONS) == 0)
     return;
 
   if (!sl_route_allows (route.type, method))
@@ -1327,9 +1342,7 @@ sl_webrtc_endpoint_handler (SoupServer        *server,
   sl_route_parse (path, &route);
   if (route.type == SL_ROUTE_UNKNOWN)
     {
-      sl_http_refuse (msg, SOUP_STATUS_NOT_FOUND,
-                      "Nothing at %s: this endpoint serves POST /whip/<node-id>, POST /whep/<node-id>, "
-                      "their sessions, GET / and GET /streams", path);
+      sl_webrtc_endpoint_refuse_unknown (msg, path);
       return;
     }
 

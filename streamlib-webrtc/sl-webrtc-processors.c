@@ -13,7 +13,7 @@ typedef struct
 {
   const char  *factory;
   GType      (*get_type) (void);
-  const char  *needs[8];      /* GStreamer elements that must all exist */
+  const char  *needs[12];     /* GStreamer elements that must all exist */
 } SlWebrtcFactory;
 
 static const SlWebrtcFactory factories[] = {
@@ -22,9 +22,10 @@ static const SlWebrtcFactory factories[] = {
   { "whep-source", sl_whep_source_get_type,
     { "webrtcbin", "appsink", "decodebin", "videoconvert", "audioconvert" } },
   { "whip-ingest", sl_whip_ingest_get_type,
-    { "webrtcbin", "appsink", "decodebin", "videoconvert", "audioconvert" } },
+    { "webrtcbin", "appsink", "decodebin", "queue", "videoconvert", "audioconvert", "audioresample" } },
   { "whep-serve", sl_whep_serve_get_type,
-    { "webrtcbin", "appsrc", "tee", "vp8enc", "rtpvp8pay", "opusenc", "rtpopuspay" } },
+    { "webrtcbin", "appsrc", "appsink", "queue", "videoconvert", "vp8enc", "rtpvp8pay",
+      "audioconvert", "audioresample", "opusenc", "rtpopuspay" } },
 };
 
 static gboolean
