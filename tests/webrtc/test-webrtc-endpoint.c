@@ -1243,6 +1243,45 @@ test_runtime_stop (Fixture       *fixture,
   g_assert_nonnull (soup_message_headers_get_one (after->headers, "Retry-After"));
 }
 
+/* The endpoint's ICE servers are used by its sessions and announced to
+ * their clients (RFC 9725 §4.6). */
+static void
+test_ice_servers (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(Peer) viewer = viewer_new (FALSE, 96, 111);
+  g_autofree char *offer = peer_create_offer (viewer);
+  const char *servers[] = { "stun:127.0.0.1:3478", NULL };
+  const char *bad[] = { "stun:127.0.0.1:3478", "http://example.test", NULL };
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) kept = NULL;
+  g_autoptr(Reply) reply = NULL;
+  const char *link;
+
+  g_assert_true (sl_webrtc_endpoint_set_ice_servers (fixture->endpoint, servers, &error));
+  g_assert_no_error (error);
+
+  /* A bad list changes nothing and names the bad URL. */
+  g_assert_false (sl_webrtc_endpoint_set_ice_servers (fixture->endpoint, bad, &error));
+  g_assert_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE);
+  g_assert_nonnull (strstr (error->message, "http://example.test"));
+  kept = sl_webrtc_endpoint_dup_ice_servers (fixture->endpoint);
+  g_assert_cmpstrv (kept, servers);
+
+  reply = request (fixture, "POST", "/whep/tv", "application/sdp", offer, TRUE);
+  g_assert_cmpuint (reply->status, ==, SOUP_STATUS_CREATED);
+  link = soup_message_headers_get_list (reply->headers, "Link");
+  g_assert_nonnull (link);
+  g_assert_nonnull (strstr (link, "stun:127.0.0.1:3478"));
+  g_assert_nonnull (strstr (link, "rel=\"ice-server\""));
+  peer_set_answer (viewer, reply->body);
+  viewer->location = g_strdup (soup_message_headers_get_one (reply->headers, "Location"));
+  wait_n_sessions (fixture, 1);
+  wait_decoded_more (viewer, 1);
+  close_session (fixture, viewer);
+  wait_n_sessions (fixture, 0);
+}
+
 typedef struct
 {
   Fixture *fixture;
@@ -1306,6 +1345,7 @@ main (int argc, char *argv[])
   g_test_add ("/endpoint/bad-requests", Fixture, NULL, fixture_setup, test_bad_requests, fixture_teardown);
   g_test_add ("/endpoint/patch", Fixture, NULL, fixture_setup, test_patch, fixture_teardown);
   g_test_add ("/endpoint/too-many-sessions", Fixture, NULL, fixture_setup, test_too_many, fixture_teardown);
+  g_test_add ("/endpoint/ice-servers", Fixture, NULL, fixture_setup, test_ice_servers, fixture_teardown);
   g_test_add ("/endpoint/client-gone", Fixture, NULL, fixture_setup, test_client_gone, fixture_teardown);
   g_test_add ("/endpoint/close", Fixture, NULL, fixture_setup, test_close, fixture_teardown);
   g_test_add ("/endpoint/runtime-stop", Fixture, NULL, fixture_setup, test_runtime_stop, fixture_teardown);
