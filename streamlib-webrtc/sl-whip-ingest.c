@@ -46,6 +46,7 @@ typedef struct
   gboolean         running;      /* between setup and teardown */
   SlWebrtcSession *publisher;    /* the connected publisher, if any */
   GQueue           queue;        /* SlIngestItem*, at most SL_WHIP_INGEST_QUEUE */
+  GstClockTime     next_pts;     /* past the last frame sent, any publisher */
 
   atomic_int_fast64_t video_frames;
   atomic_int_fast64_t audio_frames;
@@ -88,9 +89,56 @@ typedef struct
 {
   SlWhipIngest    *self;        /* the session holds the processor */
   SlWebrtcSession *session;     /* the session owns this */
+  gboolean         offset_set;  /* the rest under the processor's mutex */
+  GstClockTimeDiff offset;      /* added to the publisher's timestamps */
 } SlIngestLink;
 
 /* ---- from GStreamer threads ----------------------------------------------- */
+
+/* Each publisher's timestamps start wherever its pipeline's clock was; the
+ * frames leave with timestamps that go on from the previous publisher's
+ * last frame, so that what follows (an encoder, a muxer) never sees time
+ * go backwards. Called with the processor's mutex held. */
+static void
+sl_whip_ingest_restamp (SlWhipIngest *self,
+                        SlIngestLink *link,
+                        SlIngestItem *item)
+{
+  GstBuffer *buffer = gst_sample_get_buffer (item->sample);
+  g_autoptr(GstBuffer) copy = NULL;
+  GstClockTime pts, duration;
+  GstSample *restamped;
+
+  if (buffer == NULL || !GST_BUFFER_PTS_IS_VALID (buffer))
+    return;
+
+  pts = GST_BUFFER_PTS (buffer);
+  if (!link->offset_set)
+    {
+      link->offset = GST_CLOCK_DIFF (pts, self->next_pts);
+      link->offset_set = TRUE;
+    }
+  if (link->offset == 0 && pts >= self->next_pts)
+    {
+      duration = GST_BUFFER_DURATION_IS_VALID (buffer) ? GST_BUFFER_DURATION (buffer) : 0;
+      self->next_pts = MAX (self->next_pts, pts + duration);
+      return;
+    }
+
+  /* The data is shared, not copied. */
+  copy = gst_buffer_copy (buffer);
+  GST_BUFFER_PTS (copy) = (GstClockTime) MAX ((GstClockTimeDiff) pts + link->offset, 0);
+  if (GST_BUFFER_DTS_IS_VALID (copy))
+    GST_BUFFER_DTS (copy) = (GstClockTime) MAX ((GstClockTimeDiff) GST_BUFFER_DTS (copy) + link->offset, 0);
+  duration = GST_BUFFER_DURATION_IS_VALID (copy) ? GST_BUFFER_DURATION (copy) : 0;
+  self->next_pts = MAX (self->next_pts, GST_BUFFER_PTS (copy) + duration);
+
+  restamped = gst_sample_new (copy, gst_sample_get_caps (item->sample), NULL,
+                              gst_sample_get_info (item->sample) != NULL
+                              ? gst_structure_copy (gst_sample_get_info (item->sample)) : NULL);
+  gst_sample_unref (item->sample);
+  item->sample = restamped;
+}
 
 static GstFlowReturn
 sl_whip_ingest_new_sample (GstAppSink *appsink,
@@ -118,6 +166,7 @@ sl_whip_ingest_new_sample (GstAppSink *appsink,
       sl_ingest_item_free (item);
       return GST_FLOW_FLUSHING;
     }
+  sl_whip_ingest_restamp (self, link, item);
   if (self->queue.length >= SL_WHIP_INGEST_QUEUE)
     dropped = g_queue_pop_head (&self->queue);
   g_queue_push_tail (&self->queue, item);

@@ -507,6 +507,18 @@ add_node (Fixture    *fixture,
 }
 
 static void
+set_node (Fixture    *fixture,
+          const char *id,
+          const char *property,
+          const char *value)
+{
+  g_autoptr(GError) error = NULL;
+
+  sl_runtime_set_from_string (fixture->runtime, id, property, value, &error);
+  g_assert_no_error (error);
+}
+
+static void
 link_ports (Fixture    *fixture,
             const char *source,
             const char *target)
@@ -551,7 +563,9 @@ fixture_setup (Fixture       *fixture,
   add_node (fixture, "audio-test-source", "tone");
   add_node (fixture, "whep-serve", "tv");
   add_node (fixture, "whip-ingest", "in");
-  add_node (fixture, "counter-sink", "in-video");
+  add_node (fixture, "app-sink", "in-video");
+  set_node (fixture, "in-video", "emit-signals", "false");
+  set_node (fixture, "in-video", "max-queued", "0");
   add_node (fixture, "counter-sink", "in-audio");
   link_ports (fixture, "cam", "tv.video");
   link_ports (fixture, "tone", "tv.audio");
@@ -924,8 +938,35 @@ ingest_counted (gpointer user_data)
 {
   IngestGoal *goal = user_data;
 
-  return node_int64 (goal->fixture, "in-video", "count") >= goal->frames &&
+  return node_int64 (goal->fixture, "in-video", "received") >= goal->frames &&
          node_int64 (goal->fixture, "in-audio", "count") >= goal->frames;
+}
+
+/* Pulls every frame app-sink @id kept: their timestamps never go back. */
+static void
+assert_timestamps_increase (Fixture    *fixture,
+                            const char *id)
+{
+  g_autoptr(SlProcessor) sink = sl_runtime_get_processor (fixture->runtime, id);
+  GstClockTime previous = GST_CLOCK_TIME_NONE;
+  guint n = 0;
+
+  for (;;)
+    {
+      g_autoptr(GstSample) sample = NULL;
+      GstBuffer *buffer;
+
+      g_signal_emit_by_name (sink, "pull-sample", &sample);
+      if (sample == NULL)
+        break;
+      buffer = gst_sample_get_buffer (sample);
+      g_assert_true (GST_BUFFER_PTS_IS_VALID (buffer));
+      if (GST_CLOCK_TIME_IS_VALID (previous))
+        g_assert_cmpuint (GST_BUFFER_PTS (buffer), >=, previous);
+      previous = GST_BUFFER_PTS (buffer);
+      n++;
+    }
+  g_assert_cmpuint (n, >=, 10);
 }
 
 static void
@@ -941,7 +982,7 @@ test_publish (Fixture       *fixture,
   g_autoptr(SlProcessor) ingest = sl_runtime_get_processor (fixture->runtime, "in");
 
   /* Nothing before a publish. */
-  g_assert_cmpint (node_int64 (fixture, "in-video", "count"), ==, 0);
+  g_assert_cmpint (node_int64 (fixture, "in-video", "received"), ==, 0);
 
   open_session (fixture, publisher, "/whip/in");
   wait_n_sessions (fixture, 1);
@@ -960,11 +1001,15 @@ test_publish (Fixture       *fixture,
   g_assert_false (publishing);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (fixture->closed, 0), "whip in "));
 
-  /* The next publisher is welcome. */
+  /* The next publisher is welcome; its frames go on in time from the
+   * first one's (they never go backwards for what follows whip-ingest). */
   open_session (fixture, second, "/whip/in");
   wait_n_sessions (fixture, 1);
+  goal.frames = node_int64 (fixture, "in-video", "received") + 5;
+  wait_for (ingest_counted, &goal, "whip-ingest to output what the second publisher sends");
   close_session (fixture, second);
   wait_n_sessions (fixture, 0);
+  assert_timestamps_increase (fixture, "in-video");
 }
 
 /* An offer webrtcbin made, with every attribute a check looks for. */
