@@ -338,14 +338,17 @@ sl_webrtc_endpoint_on_session_end (SlWebrtcSession *session,
 
 /* ---- HTTP helpers --------------------------------------------------------------- */
 
+/* On every answer: CORS, so that a page served elsewhere may use the
+ * endpoint, and no content sniffing (refusals quote what the client sent). */
 static void
-sl_http_add_cors (SoupServerMessage *msg)
+sl_http_add_common_headers (SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
   soup_message_headers_replace (headers, "Access-Control-Allow-Origin", "*");
   soup_message_headers_replace (headers, "Access-Control-Expose-Headers",
                                 "Location, ETag, Link, Accept-Post, Accept-Patch, Retry-After");
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
 }
 
 static void
@@ -355,7 +358,7 @@ sl_http_respond_text (SoupServerMessage *msg,
 {
   char *body = g_strconcat (text, "\n", NULL);
 
-  sl_http_add_cors (msg);
+  sl_http_add_common_headers (msg);
   soup_server_message_set_status (msg, status,
                                   status == SL_STATUS_TOO_MANY_REQUESTS ? "Too Many Requests" : NULL);
   soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_TAKE,
@@ -738,7 +741,7 @@ sl_webrtc_endpoint_close_done (GObject      *source_object,
   if (msg != NULL && !self->shutting_down)
     {
       soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-      sl_http_add_cors (msg);
+      sl_http_add_common_headers (msg);
       soup_server_message_unpause (msg);
     }
   sl_webrtc_endpoint_maybe_finish (self);
@@ -1026,7 +1029,7 @@ sl_webrtc_endpoint_negotiated (GObject      *source_object,
   sl_webrtc_endpoint_arm_connect_deadline (self, session);
 
   location = sl_resource_path (session);
-  sl_http_add_cors (msg);
+  sl_http_add_common_headers (msg);
   soup_message_headers_replace (headers, "Location", location);
   soup_message_headers_replace (headers, "ETag", sl_webrtc_session_get_etag (session));
   soup_message_headers_replace (headers, "Accept-Patch", SL_WEBRTC_TRICKLE_TYPE);
@@ -1221,7 +1224,7 @@ sl_webrtc_endpoint_handle_patch (SlWebrtcEndpoint  *self,
       return;
     }
 
-  sl_http_add_cors (msg);
+  sl_http_add_common_headers (msg);
   soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
 }
 
@@ -1261,9 +1264,8 @@ sl_webrtc_endpoint_handle_file (SoupServerMessage *msg,
     }
 
   bytes = g_bytes_get_data (data, &size);
-  sl_http_add_cors (msg);
+  sl_http_add_common_headers (msg);
   soup_message_headers_replace (headers, "Cache-Control", "no-cache");
-  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, content_type, SOUP_MEMORY_COPY, bytes, size);
 }
@@ -1301,7 +1303,7 @@ sl_webrtc_endpoint_handle_streams (SlWebrtcEndpoint  *self,
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, NULL);
 
-  sl_http_add_cors (msg);
+  sl_http_add_common_headers (msg);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Cache-Control", "no-cache");
   soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, text, strlen (text));
@@ -1315,7 +1317,7 @@ sl_webrtc_endpoint_handle_options (SoupServerMessage *msg,
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
   const char *allow = sl_route_allow (route->type);
 
-  sl_http_add_cors (msg);
+  sl_http_add_common_headers (msg);
   soup_message_headers_replace (headers, "Allow", allow);
   soup_message_headers_replace (headers, "Access-Control-Allow-Methods", allow);
   soup_message_headers_replace (headers, "Access-Control-Allow-Headers",
