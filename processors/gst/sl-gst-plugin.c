@@ -64,6 +64,23 @@ sl_gst_factory_available (const SlGstFactory *factory)
   return any;
 }
 
+/* Class initialisers read the enum values of these elements (the test
+ * sources' pattern and wave names). Loaded here, outside any class_init:
+ * loading a GStreamer plugin from a class_init, which holds GLib's class
+ * initialisation lock, can deadlock against another thread that loads a
+ * plugin whose own initialisation needs that lock. */
+static const char * const classes_read_elements[] = { "videotestsrc", "audiotestsrc" };
+
+static void
+sl_gst_preload_element (const char *name)
+{
+  g_autoptr(GstElementFactory) factory = gst_element_factory_find (name);
+  g_autoptr(GstPluginFeature) loaded = NULL;
+
+  if (factory != NULL)
+    loaded = gst_plugin_feature_load (GST_PLUGIN_FEATURE (factory));
+}
+
 G_MODULE_EXPORT gboolean
 sl_plugin_init (SlRegistry  *registry,
                 GError     **error)
@@ -76,6 +93,9 @@ sl_plugin_init (SlRegistry  *registry,
                    init_error->message);
       return FALSE;
     }
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes_read_elements); i++)
+    sl_gst_preload_element (classes_read_elements[i]);
 
   for (guint i = 0; i < G_N_ELEMENTS (factories); i++)
     if (sl_gst_factory_available (&factories[i]) &&
