@@ -39,11 +39,10 @@
 
 #include "config.h"
 
-#include <stdatomic.h>
 #include <gst/app/gstappsink.h>
 
 #include "sl-webrtc-processors-private.h"
-#include "sl-whip-client-private.h"
+#include "sl-webrtc-client-processor-private.h"
 
 /* Decoded frames that may wait for the processor's thread, all outputs
  * together; past that the oldest goes. */
@@ -67,59 +66,22 @@ typedef struct
 
 struct _SlWhepSource
 {
-  SlProcessor          parent_instance;
+  SlWebrtcClientProcessor  parent_instance;
 
-  GMutex               mutex;        /* guards the settings, `client`, `webrtcbin`, `pipeline` */
-  char                *url;
-  char                *token;
-  char               **ice_servers;
-  gboolean             trickle;
-  SlWhipClient        *client;
-  GstElement          *webrtcbin;
-  char               **run_ice_servers;  /* this run's, for a counter-offer's webrtcbin */
-
-  GstElement          *pipeline;     /* set in setup, cleared in stop; read by the client's thread */
-
-  GMutex               queue_mutex;  /* guards what follows */
-  GQueue               queue;        /* SlWhepFrame* */
-  gboolean             flushing;
-  gboolean             have_video;
-  gboolean             have_audio;
-  guint64              dropped;
-
-  gboolean             failed;
-  atomic_int_fast64_t  frames;
+  GMutex                   queue_mutex;  /* guards what follows */
+  GQueue                   queue;        /* SlWhepFrame* */
+  gboolean                 flushing;
+  gboolean                 have_video;
+  gboolean                 have_audio;
+  guint64                  dropped;
 };
 
 typedef struct
 {
-  SlProcessorClass parent_class;
+  SlWebrtcClientProcessorClass parent_class;
 } SlWhepSourceClass;
 
-G_DEFINE_FINAL_TYPE (SlWhepSource, sl_whep_source, SL_TYPE_PROCESSOR)
-
-enum {
-  PROP_0,
-  PROP_URL,
-  PROP_TOKEN,
-  PROP_ICE_SERVERS,
-  PROP_TRICKLE,
-  PROP_CONNECTED,
-  PROP_RESOURCE_URL,
-  PROP_FRAMES,
-  PROP_ICE_RESTARTS,
-  PROP_SERVER_ICE_SERVERS,
-  N_PROPS
-};
-
-static GParamSpec *properties[N_PROPS];
-
-enum {
-  SIGNAL_RESTART_ICE,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
+G_DEFINE_FINAL_TYPE (SlWhepSource, sl_whep_source, SL_TYPE_WEBRTC_CLIENT_PROCESSOR)
 
 static void
 sl_whep_frame_free (SlWhepFrame *frame)
@@ -127,24 +89,6 @@ sl_whep_frame_free (SlWhepFrame *frame)
   if (frame->sample != NULL)
     gst_sample_unref (frame->sample);
   g_free (frame);
-}
-
-static SlWhipClient *
-sl_whep_source_dup_client (SlWhepSource *self)
-{
-  SlWhipClient *client;
-
-  g_mutex_lock (&self->mutex);
-  client = self->client != NULL ? g_object_ref (self->client) : NULL;
-  g_mutex_unlock (&self->mutex);
-  return client;
-}
-
-static void
-sl_whep_source_wake (gpointer client,
-                     gpointer user_data)
-{
-  sl_processor_schedule (SL_PROCESSOR (user_data));
 }
 
 /* ---- decoded frames: streaming threads → the processor's thread -------------- */
@@ -198,7 +142,7 @@ sl_whep_source_push_queued (SlWhepSource *self)
   while ((frame = g_queue_pop_head (&frames)) != NULL)
     {
       sl_output_port_push (frame->port, g_steal_pointer (&frame->sample));
-      atomic_fetch_add (&self->frames, 1);
+      sl_webrtc_client_processor_count_frame (SL_WEBRTC_CLIENT_PROCESSOR (self));
       sl_whep_frame_free (frame);
     }
 }
@@ -339,8 +283,8 @@ sl_whep_source_make_webrtcbin (SlWhepSource  *self,
                                SlWhipClient  *client,
                                GError       **error)
 {
-  GstElement *webrtcbin = sl_whip_client_make_webrtcbin (client, (const char * const *) self->run_ice_servers,
-                                                         error);
+  GstElement *webrtcbin = sl_webrtc_client_processor_make_webrtcbin (SL_WEBRTC_CLIENT_PROCESSOR (self),
+                                                                     client, error);
 
   if (webrtcbin != NULL)
     g_signal_connect (webrtcbin, "pad-added", G_CALLBACK (sl_whep_source_on_webrtc_pad), self);
@@ -379,9 +323,7 @@ sl_whep_source_renew (SlWhipClient  *client,
   GstElement *webrtcbin;
   GstElement *old;
 
-  g_mutex_lock (&self->mutex);
-  pipeline = self->pipeline != NULL ? gst_object_ref (self->pipeline) : NULL;
-  g_mutex_unlock (&self->mutex);
+  pipeline = sl_webrtc_client_processor_dup_pipeline (SL_WEBRTC_CLIENT_PROCESSOR (self));
   if (pipeline == NULL)
     {
       g_set_error_literal (error, SL_ERROR, SL_ERROR_INVALID_STATE, "The WHEP pipeline is stopping");
@@ -401,10 +343,7 @@ sl_whep_source_renew (SlWhipClient  *client,
       return NULL;
     }
 
-  g_mutex_lock (&self->mutex);
-  old = self->webrtcbin;
-  self->webrtcbin = gst_object_ref (webrtcbin);
-  g_mutex_unlock (&self->mutex);
+  old = sl_webrtc_client_processor_swap_webrtcbin (SL_WEBRTC_CLIENT_PROCESSOR (self), webrtcbin);
 
   /* Nothing flowed from the old one: no answer ever reached it. */
   if (old != NULL)
@@ -419,126 +358,55 @@ sl_whep_source_renew (SlWhipClient  *client,
 
 /* ---- lifecycle ------------------------------------------------------------------- */
 
+/* The session is closed: the streaming threads are released before the
+ * pipeline stops. */
 static void
-sl_whep_source_stop (SlWhepSource  *self,
-                     GError       **error)
+sl_whep_source_stop (SlWebrtcClientProcessor *processor)
 {
-  /* The closed client stays until the next start: its resource URL and
-   * state can still be read. */
-  g_autoptr(SlWhipClient) client = sl_whep_source_dup_client (self);
-
-  /* The session ends first (its thread may be renewing webrtcbin), then
-   * the streaming threads are released and joined. */
-  if (client != NULL)
-    sl_whip_client_close (client, SL_WHIP_CLIENT_CLOSE_TIMEOUT, error);
+  SlWhepSource *self = SL_WHEP_SOURCE (processor);
 
   g_mutex_lock (&self->queue_mutex);
   self->flushing = TRUE;
   g_mutex_unlock (&self->queue_mutex);
-
-  if (self->pipeline != NULL)
-    {
-      if (client != NULL)
-        sl_whip_client_unwatch_pipeline (client, self->pipeline);
-      gst_element_set_state (self->pipeline, GST_STATE_NULL);
-    }
-
-  g_mutex_lock (&self->mutex);
-  gst_clear_object (&self->webrtcbin);
-  g_clear_pointer (&self->run_ice_servers, g_strfreev);
-  gst_clear_object (&self->pipeline);
-  g_mutex_unlock (&self->mutex);
 }
 
 static gboolean
-sl_whep_source_setup (SlProcessor  *processor,
-                      GError      **error)
+sl_whep_source_prepare (SlWebrtcClientProcessor  *processor,
+                        GError                  **error)
 {
   SlWhepSource *self = SL_WHEP_SOURCE (processor);
-  g_autoptr(SlWhipClient) client = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *token = NULL;
-  GstElement *webrtcbin;
-  gboolean trickle;
 
-  g_mutex_lock (&self->mutex);
-  url = g_strdup (self->url);
-  token = g_strdup (self->token);
-  g_strfreev (self->run_ice_servers);
-  self->run_ice_servers = g_strdupv (self->ice_servers);
-  trickle = self->trickle;
-  g_mutex_unlock (&self->mutex);
-
-  self->failed = FALSE;
   g_mutex_lock (&self->queue_mutex);
   self->flushing = FALSE;
   self->have_video = self->have_audio = FALSE;
   g_mutex_unlock (&self->queue_mutex);
+  return TRUE;
+}
 
-  if (url == NULL)
-    {
-      g_set_error_literal (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE,
-                           "No WHEP endpoint to play: set the “url” property");
-      return FALSE;
-    }
-  if (!sl_webrtc_check_http_url (url, error) ||
-      !sl_webrtc_check_ice_servers ((const char * const *) self->run_ice_servers, error))
-    return FALSE;
+static gboolean
+sl_whep_source_build (SlWebrtcClientProcessor  *processor,
+                      SlWhipClient             *client,
+                      GstElement               *pipeline,
+                      GstElement               *webrtcbin,
+                      GError                  **error)
+{
+  SlWhepSource *self = SL_WHEP_SOURCE (processor);
 
-  client = sl_whip_client_new ("WHEP", url, token, sl_processor_get_id (processor));
-  sl_whip_client_set_trickle (client, trickle);
-  sl_whip_client_set_notify (client, sl_whep_source_wake, self);
+  g_signal_connect (webrtcbin, "pad-added", G_CALLBACK (sl_whep_source_on_webrtc_pad), self);
   sl_whip_client_set_renew_func (client, sl_whep_source_renew, self);
 
-  g_mutex_lock (&self->mutex);
-  self->pipeline = gst_object_ref_sink (gst_pipeline_new (sl_processor_get_id (processor)));
-  g_clear_object (&self->client);
-  self->client = g_object_ref (client);
-  g_mutex_unlock (&self->mutex);
-
-  webrtcbin = sl_whep_source_make_webrtcbin (self, client, error);
-  if (webrtcbin == NULL)
-    goto failed;
-  g_mutex_lock (&self->mutex);
-  self->webrtcbin = webrtcbin;
-  g_mutex_unlock (&self->mutex);
-  gst_bin_add (GST_BIN (self->pipeline), webrtcbin);
-
-  if (!sl_whep_source_add_transceiver (webrtcbin, SL_RTP_VIDEO, "video", error) ||
-      !sl_whep_source_add_transceiver (webrtcbin, SL_RTP_AUDIO, "audio", error))
-    goto failed;
-
-  sl_whip_client_watch_pipeline (client, self->pipeline);
-  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
-    {
-      if (!sl_whip_client_take_error (client, error))
-        g_set_error_literal (error, SL_ERROR, SL_ERROR_FAILED, "The WHEP pipeline cannot start");
-      goto failed;
-    }
-
-  sl_whip_client_start (client, webrtcbin);
-  return TRUE;
-
-failed:
-  sl_whep_source_stop (self, NULL);
-  return FALSE;
+  return sl_whep_source_add_transceiver (webrtcbin, SL_RTP_VIDEO, "video", error) &&
+         sl_whep_source_add_transceiver (webrtcbin, SL_RTP_AUDIO, "audio", error);
 }
 
 static gboolean
 sl_whep_source_process (SlProcessor  *processor,
                         GError      **error)
 {
-  SlWhepSource *self = SL_WHEP_SOURCE (processor);
-  g_autoptr(SlWhipClient) client = sl_whep_source_dup_client (self);
+  if (!SL_PROCESSOR_CLASS (sl_whep_source_parent_class)->process (processor, error))
+    return FALSE;
 
-  if (client != NULL && sl_whip_client_take_error (client, error))
-    {
-      sl_whip_client_close_async (client);
-      self->failed = TRUE;
-      return FALSE;
-    }
-
-  sl_whep_source_push_queued (self);
+  sl_whep_source_push_queued (SL_WHEP_SOURCE (processor));
   return TRUE;
 }
 
@@ -546,26 +414,12 @@ static gboolean
 sl_whep_source_teardown (SlProcessor  *processor,
                          GError      **error)
 {
-  SlWhepSource *self = SL_WHEP_SOURCE (processor);
-  g_autoptr(GError) close_error = NULL;
-
-  sl_whep_source_stop (self, &close_error);
-  if (close_error != NULL && !self->failed)
-    g_warning ("whep-source “%s”: %s", sl_processor_get_id (processor), close_error->message);
+  SL_PROCESSOR_CLASS (sl_whep_source_parent_class)->teardown (processor, error);
 
   /* Frames already decoded are sent: a drain loses nothing. */
-  if (!self->failed)
-    sl_whep_source_push_queued (self);
+  if (!sl_webrtc_client_processor_has_failed (SL_WEBRTC_CLIENT_PROCESSOR (processor)))
+    sl_whep_source_push_queued (SL_WHEP_SOURCE (processor));
   return TRUE;
-}
-
-static void
-sl_whep_source_restart_ice (SlWhepSource *self)
-{
-  g_autoptr(SlWhipClient) client = sl_whep_source_dup_client (self);
-
-  if (client != NULL)
-    sl_whip_client_restart_ice (client);
 }
 
 /* ---- GObject ------------------------------------------------------------------------ */
@@ -575,15 +429,12 @@ sl_whep_source_dispose (GObject *object)
 {
   SlWhepSource *self = SL_WHEP_SOURCE (object);
 
-  sl_whep_source_stop (self, NULL);
-  g_mutex_lock (&self->mutex);
-  g_clear_object (&self->client);
-  g_mutex_unlock (&self->mutex);
+  /* The session stops first (the base's dispose), then the queue goes. */
+  G_OBJECT_CLASS (sl_whep_source_parent_class)->dispose (object);
+
   g_mutex_lock (&self->queue_mutex);
   g_queue_clear_full (&self->queue, (GDestroyNotify) sl_whep_frame_free);
   g_mutex_unlock (&self->queue_mutex);
-
-  G_OBJECT_CLASS (sl_whep_source_parent_class)->dispose (object);
 }
 
 static void
@@ -591,102 +442,9 @@ sl_whep_source_finalize (GObject *object)
 {
   SlWhepSource *self = SL_WHEP_SOURCE (object);
 
-  g_free (self->url);
-  g_free (self->token);
-  g_strfreev (self->ice_servers);
-  g_mutex_clear (&self->mutex);
   g_mutex_clear (&self->queue_mutex);
 
   G_OBJECT_CLASS (sl_whep_source_parent_class)->finalize (object);
-}
-
-static void
-sl_whep_source_get_property (GObject    *object,
-                             guint       prop_id,
-                             GValue     *value,
-                             GParamSpec *pspec)
-{
-  SlWhepSource *self = SL_WHEP_SOURCE (object);
-  g_autoptr(SlWhipClient) client = sl_whep_source_dup_client (self);
-
-  switch (prop_id)
-    {
-    case PROP_URL:
-      g_mutex_lock (&self->mutex);
-      g_value_set_string (value, self->url);
-      g_mutex_unlock (&self->mutex);
-      break;
-    case PROP_TOKEN:
-      g_mutex_lock (&self->mutex);
-      g_value_set_string (value, self->token);
-      g_mutex_unlock (&self->mutex);
-      break;
-    case PROP_ICE_SERVERS:
-      g_mutex_lock (&self->mutex);
-      g_value_set_boxed (value, self->ice_servers);
-      g_mutex_unlock (&self->mutex);
-      break;
-    case PROP_TRICKLE:
-      g_mutex_lock (&self->mutex);
-      g_value_set_boolean (value, self->trickle);
-      g_mutex_unlock (&self->mutex);
-      break;
-    case PROP_CONNECTED:
-      g_value_set_boolean (value, client != NULL &&
-                           sl_whip_client_get_state (client) == SL_WHIP_CLIENT_STATE_CONNECTED);
-      break;
-    case PROP_RESOURCE_URL:
-      g_value_take_string (value, client != NULL ? sl_whip_client_dup_resource_url (client) : NULL);
-      break;
-    case PROP_FRAMES:
-      g_value_set_int64 (value, atomic_load (&self->frames));
-      break;
-    case PROP_ICE_RESTARTS:
-      g_value_set_uint (value, client != NULL ? sl_whip_client_get_ice_restarts (client) : 0);
-      break;
-    case PROP_SERVER_ICE_SERVERS:
-      g_value_take_boxed (value, client != NULL ? sl_whip_client_dup_link_ice_servers (client) : NULL);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-sl_whep_source_set_property (GObject      *object,
-                             guint         prop_id,
-                             const GValue *value,
-                             GParamSpec   *pspec)
-{
-  SlWhepSource *self = SL_WHEP_SOURCE (object);
-
-  /* Each takes effect from the next start. */
-  g_mutex_lock (&self->mutex);
-  switch (prop_id)
-    {
-    case PROP_URL:
-      g_free (self->url);
-      self->url = g_value_dup_string (value);
-      break;
-    case PROP_TOKEN:
-      g_free (self->token);
-      self->token = g_value_dup_string (value);
-      break;
-    case PROP_ICE_SERVERS:
-      g_strfreev (self->ice_servers);
-      self->ice_servers = g_value_dup_boxed (value);
-      break;
-    case PROP_TRICKLE:
-      self->trickle = g_value_get_boolean (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      g_mutex_unlock (&self->mutex);
-      return;
-    }
-  g_mutex_unlock (&self->mutex);
-
-  g_object_notify_by_pspec (object, pspec);
 }
 
 static void
@@ -694,62 +452,26 @@ sl_whep_source_class_init (SlWhepSourceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   SlProcessorClass *processor_class = SL_PROCESSOR_CLASS (klass);
+  SlWebrtcClientProcessorClass *client_class = SL_WEBRTC_CLIENT_PROCESSOR_CLASS (klass);
   g_autoptr(GstCaps) video = gst_caps_from_string ("video/x-raw");
   g_autoptr(GstCaps) audio = gst_caps_from_string ("audio/x-raw");
-  const GParamFlags settable = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
-  const GParamFlags readable = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
 
   object_class->dispose = sl_whep_source_dispose;
   object_class->finalize = sl_whep_source_finalize;
-  object_class->get_property = sl_whep_source_get_property;
-  object_class->set_property = sl_whep_source_set_property;
-  processor_class->setup = sl_whep_source_setup;
   processor_class->process = sl_whep_source_process;
   processor_class->teardown = sl_whep_source_teardown;
+  client_class->factory = "whep-source";
+  client_class->protocol = "WHEP";
+  client_class->missing_url = "No WHEP endpoint to play: set the “url” property";
+  client_class->prepare = sl_whep_source_prepare;
+  client_class->build = sl_whep_source_build;
+  client_class->stop = sl_whep_source_stop;
 
-  properties[PROP_URL] =
-    sl_param_spec_checked_string ("url", NULL, "The WHEP endpoint (http:// or https://)",
-                                  NULL, sl_webrtc_check_http_url, settable);
-  properties[PROP_TOKEN] =
-    g_param_spec_string ("token", NULL, "A Bearer token sent in the Authorization header",
-                         NULL, settable);
-  properties[PROP_ICE_SERVERS] =
-    sl_webrtc_param_spec_ice_servers ("ice-servers",
-                                      "STUN/TURN servers: stun:HOST[:PORT], turn:USER:PASSWORD@HOST[:PORT]"
-                                      "[?transport=udp|tcp], turns:…; none by default", settable);
-  properties[PROP_TRICKLE] =
-    g_param_spec_boolean ("trickle", NULL,
-                          "Send the offer at once and trickle candidates by PATCH, instead of "
-                          "waiting for ICE gathering", FALSE, settable);
-  properties[PROP_CONNECTED] =
-    g_param_spec_boolean ("connected", NULL, "Whether media flows from the server (no notify: poll it)",
-                          FALSE, readable);
-  properties[PROP_RESOURCE_URL] =
-    g_param_spec_string ("resource-url", NULL, "The session's resource on the server, once created",
-                         NULL, readable);
-  properties[PROP_FRAMES] =
-    g_param_spec_int64 ("frames", NULL, "Decoded frames sent (video and audio)",
-                        0, G_MAXINT64, 0, readable);
-  properties[PROP_ICE_RESTARTS] =
-    g_param_spec_uint ("ice-restarts", NULL, "ICE restarts the server accepted",
-                       0, G_MAXUINT, 0, readable);
-  properties[PROP_SERVER_ICE_SERVERS] =
-    g_param_spec_boxed ("server-ice-servers", NULL,
-                        "The ICE servers the server announced (Link rel=ice-server), as webrtcbin URLs; "
-                        "used from the next ICE restart", G_TYPE_STRV, readable);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  /**
-   * SlWhepSource::restart-ice:
-   *
-   * Restarts ICE with new credentials, on the session's own thread. Any
-   * thread may emit it; without a session it does nothing.
-   */
-  signals[SIGNAL_RESTART_ICE] =
-    g_signal_new_class_handler ("restart-ice", G_TYPE_FROM_CLASS (klass),
-                                G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-                                G_CALLBACK (sl_whep_source_restart_ice),
-                                NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* url, token, ice-servers, trickle, the read-only state and restart-ice. */
+  sl_webrtc_client_processor_class_install (client_class,
+                                            "The WHEP endpoint (http:// or https://)",
+                                            "Whether media flows from the server (no notify: poll it)",
+                                            "Decoded frames sent (video and audio)");
 
   sl_processor_class_add_output_port (processor_class, "video", video);
   sl_processor_class_add_output_port (processor_class, "audio", audio);
@@ -761,8 +483,6 @@ sl_whep_source_class_init (SlWhepSourceClass *klass)
 static void
 sl_whep_source_init (SlWhepSource *self)
 {
-  g_mutex_init (&self->mutex);
   g_mutex_init (&self->queue_mutex);
   g_queue_init (&self->queue);
-  atomic_init (&self->frames, 0);
 }

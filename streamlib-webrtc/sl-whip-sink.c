@@ -46,11 +46,10 @@
 
 #include "config.h"
 
-#include <stdatomic.h>
 #include <gst/app/gstappsrc.h>
 
 #include "sl-webrtc-processors-private.h"
-#include "sl-whip-client-private.h"
+#include "sl-webrtc-client-processor-private.h"
 
 /* Frames an appsrc keeps before dropping the oldest: a live stream prefers
  * the newest frame to a growing delay. */
@@ -80,57 +79,31 @@ typedef struct _SlWhipSink SlWhipSink;
 
 struct _SlWhipSink
 {
-  SlProcessor          parent_instance;
+  SlWebrtcClientProcessor  parent_instance;
 
-  GMutex               mutex;        /* guards the settings and `client` */
-  char                *url;
-  char                *token;
-  char                *video_codec;
-  char               **ice_servers;
-  guint                bitrate;
-  gboolean             trickle;
-  SlWhipClient        *client;
+  GMutex                   mutex;        /* guards the settings */
+  char                    *video_codec;
+  guint                    bitrate;
 
   /* The processor thread's. */
-  GstElement          *pipeline;
-  GstElement          *webrtcbin;
-  SlWhipSinkInput      inputs[2];
-  gboolean             failed;
-  gboolean             warned_late_input;
-  atomic_int_fast64_t  frames;
+  SlWhipSinkInput          inputs[2];
+  char                    *run_video_codec;  /* this run's settings */
+  guint                    run_bitrate;
+  gboolean                 warned_late_input;
 };
 
 typedef struct
 {
-  SlProcessorClass parent_class;
+  SlWebrtcClientProcessorClass parent_class;
 } SlWhipSinkClass;
 
-G_DEFINE_FINAL_TYPE (SlWhipSink, sl_whip_sink, SL_TYPE_PROCESSOR)
+G_DEFINE_FINAL_TYPE (SlWhipSink, sl_whip_sink, SL_TYPE_WEBRTC_CLIENT_PROCESSOR)
 
 enum {
-  PROP_0,
-  PROP_URL,
-  PROP_TOKEN,
-  PROP_VIDEO_CODEC,
+  PROP_VIDEO_CODEC = SL_WEBRTC_CLIENT_PROCESSOR_N_PROPS,
   PROP_BITRATE,
-  PROP_ICE_SERVERS,
-  PROP_TRICKLE,
-  PROP_CONNECTED,
-  PROP_RESOURCE_URL,
-  PROP_FRAMES,
-  PROP_ICE_RESTARTS,
-  PROP_SERVER_ICE_SERVERS,
   N_PROPS
 };
-
-static GParamSpec *properties[N_PROPS];
-
-enum {
-  SIGNAL_RESTART_ICE,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
 
 static gboolean
 sl_whip_sink_check_codec (const char  *value,
@@ -142,24 +115,6 @@ sl_whip_sink_check_codec (const char  *value,
   g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE,
                "“%s” is not a video codec whip-sink sends: use vp8 or h264", value);
   return FALSE;
-}
-
-static SlWhipClient *
-sl_whip_sink_dup_client (SlWhipSink *self)
-{
-  SlWhipClient *client;
-
-  g_mutex_lock (&self->mutex);
-  client = self->client != NULL ? g_object_ref (self->client) : NULL;
-  g_mutex_unlock (&self->mutex);
-  return client;
-}
-
-static void
-sl_whip_sink_wake (gpointer client,
-                   gpointer user_data)
-{
-  sl_processor_schedule (SL_PROCESSOR (user_data));
 }
 
 static gboolean
@@ -219,8 +174,8 @@ sl_whip_sink_branch (SlWhipSink  *self,
 static gboolean
 sl_whip_sink_add_input (SlWhipSink       *self,
                         SlWhipSinkInput  *input,
-                        const char       *codec,
-                        guint             bitrate,
+                        GstElement       *pipeline,
+                        GstElement       *webrtcbin,
                         GError          **error)
 {
   g_autoptr(GError) parse_error = NULL;
@@ -233,7 +188,8 @@ sl_whip_sink_add_input (SlWhipSink       *self,
   const char *rtp_caps = NULL, *pad_caps = NULL;
   GstElement *appsrc, *branch, *filter;
 
-  description = sl_whip_sink_branch (self, input->name, codec, bitrate, &rtp_caps, &pad_caps, error);
+  description = sl_whip_sink_branch (self, input->name, self->run_video_codec, self->run_bitrate,
+                                     &rtp_caps, &pad_caps, error);
   if (description == NULL)
     return FALSE;
 
@@ -264,14 +220,14 @@ sl_whip_sink_add_input (SlWhipSink       *self,
   filter = gst_element_factory_make ("capsfilter", NULL);
   g_object_set (filter, "caps", pad_filter, NULL);
 
-  gst_bin_add_many (GST_BIN (self->pipeline), appsrc, branch, filter, NULL);
+  gst_bin_add_many (GST_BIN (pipeline), appsrc, branch, filter, NULL);
   if (!gst_element_link_many (appsrc, branch, filter, NULL))
     {
       g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "Cannot link the %s encoder “%s”", input->name, description);
       return FALSE;
     }
 
-  sinkpad = gst_element_request_pad_simple (self->webrtcbin, "sink_%u");
+  sinkpad = gst_element_request_pad_simple (webrtcbin, "sink_%u");
   srcpad = gst_element_get_static_pad (filter, "src");
   if (sinkpad == NULL || gst_pad_link (srcpad, sinkpad) != GST_PAD_LINK_OK)
     {
@@ -291,72 +247,38 @@ sl_whip_sink_add_input (SlWhipSink       *self,
   return TRUE;
 }
 
+/* The session is closed: the appsrcs go with the pipeline. */
 static void
-sl_whip_sink_stop (SlWhipSink *self,
-                   GError    **error)
+sl_whip_sink_stop (SlWebrtcClientProcessor *processor)
 {
-  /* The closed client stays until the next start: its resource URL and
-   * state can still be read. */
-  g_autoptr(SlWhipClient) client = sl_whip_sink_dup_client (self);
+  SlWhipSink *self = SL_WHIP_SINK (processor);
 
-  /* DELETE first, while the media still flows; then the pipeline. */
-  if (client != NULL)
-    sl_whip_client_close (client, SL_WHIP_CLIENT_CLOSE_TIMEOUT, error);
-
-  if (self->pipeline != NULL)
-    {
-      if (client != NULL)
-        sl_whip_client_unwatch_pipeline (client, self->pipeline);
-      gst_element_set_state (self->pipeline, GST_STATE_NULL);
-    }
   for (guint i = 0; i < G_N_ELEMENTS (self->inputs); i++)
     {
       gst_clear_object (&self->inputs[i].appsrc);
       gst_clear_caps (&self->inputs[i].caps);
       self->inputs[i].eos = FALSE;
     }
-  gst_clear_object (&self->webrtcbin);
-  gst_clear_object (&self->pipeline);
 }
 
 static gboolean
-sl_whip_sink_setup (SlProcessor  *processor,
-                    GError      **error)
+sl_whip_sink_prepare (SlWebrtcClientProcessor  *processor,
+                      GError                  **error)
 {
   SlWhipSink *self = SL_WHIP_SINK (processor);
-  g_autoptr(SlWhipClient) client = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *codec = NULL;
-  g_auto(GStrv) ice_servers = NULL;
-  gboolean any = FALSE, trickle;
-  guint bitrate;
+  gboolean any = FALSE;
 
   g_mutex_lock (&self->mutex);
-  url = g_strdup (self->url);
-  token = g_strdup (self->token);
-  codec = g_strdup (self->video_codec);
-  ice_servers = g_strdupv (self->ice_servers);
-  bitrate = self->bitrate;
-  trickle = self->trickle;
+  g_free (self->run_video_codec);
+  self->run_video_codec = g_strdup (self->video_codec);
+  self->run_bitrate = self->bitrate;
   g_mutex_unlock (&self->mutex);
 
-  self->failed = FALSE;
   self->warned_late_input = FALSE;
-
-  if (url == NULL)
-    {
-      g_set_error_literal (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE,
-                           "No WHIP endpoint to publish to: set the “url” property");
-      return FALSE;
-    }
-  if (!sl_webrtc_check_http_url (url, error) ||
-      !sl_webrtc_check_ice_servers ((const char * const *) ice_servers, error))
-    return FALSE;
 
   for (guint i = 0; i < G_N_ELEMENTS (self->inputs); i++)
     {
-      self->inputs[i].port = sl_processor_get_input_port (processor, self->inputs[i].name);
+      self->inputs[i].port = sl_processor_get_input_port (SL_PROCESSOR (self), self->inputs[i].name);
       any = any || sl_input_port_is_linked (self->inputs[i].port);
     }
   if (!any)
@@ -366,39 +288,24 @@ sl_whip_sink_setup (SlProcessor  *processor,
       return FALSE;
     }
 
-  client = sl_whip_client_new ("WHIP", url, token, sl_processor_get_id (processor));
-  sl_whip_client_set_trickle (client, trickle);
-  sl_whip_client_set_notify (client, sl_whip_sink_wake, self);
+  return TRUE;
+}
 
-  self->pipeline = gst_object_ref_sink (gst_pipeline_new (sl_processor_get_id (processor)));
-  self->webrtcbin = sl_whip_client_make_webrtcbin (client, (const char * const *) ice_servers, error);
-  g_mutex_lock (&self->mutex);
-  g_clear_object (&self->client);
-  self->client = g_object_ref (client);
-  g_mutex_unlock (&self->mutex);
-  if (self->webrtcbin == NULL)
-    goto failed;
-  gst_bin_add (GST_BIN (self->pipeline), self->webrtcbin);
+static gboolean
+sl_whip_sink_build (SlWebrtcClientProcessor  *processor,
+                    SlWhipClient             *client,
+                    GstElement               *pipeline,
+                    GstElement               *webrtcbin,
+                    GError                  **error)
+{
+  SlWhipSink *self = SL_WHIP_SINK (processor);
 
   for (guint i = 0; i < G_N_ELEMENTS (self->inputs); i++)
     if (sl_input_port_is_linked (self->inputs[i].port) &&
-        !sl_whip_sink_add_input (self, &self->inputs[i], codec, bitrate, error))
-      goto failed;
+        !sl_whip_sink_add_input (self, &self->inputs[i], pipeline, webrtcbin, error))
+      return FALSE;
 
-  sl_whip_client_watch_pipeline (client, self->pipeline);
-  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
-    {
-      if (!sl_whip_client_take_error (client, error))
-        g_set_error_literal (error, SL_ERROR, SL_ERROR_FAILED, "The WHIP pipeline cannot start");
-      goto failed;
-    }
-
-  sl_whip_client_start (client, self->webrtcbin);
   return TRUE;
-
-failed:
-  sl_whip_sink_stop (self, NULL);
-  return FALSE;
 }
 
 static void
@@ -426,7 +333,7 @@ sl_whip_sink_push (SlWhipSink      *self,
   GST_BUFFER_DTS (buffer) = GST_CLOCK_TIME_NONE;
   GST_BUFFER_DURATION (buffer) = GST_CLOCK_TIME_NONE;
   if (gst_app_src_push_buffer (GST_APP_SRC (input->appsrc), buffer) == GST_FLOW_OK)
-    atomic_fetch_add (&self->frames, 1);
+    sl_webrtc_client_processor_count_frame (SL_WEBRTC_CLIENT_PROCESSOR (self));
 }
 
 static gboolean
@@ -434,15 +341,9 @@ sl_whip_sink_process (SlProcessor  *processor,
                       GError      **error)
 {
   SlWhipSink *self = SL_WHIP_SINK (processor);
-  g_autoptr(SlWhipClient) client = sl_whip_sink_dup_client (self);
 
-  if (client != NULL && sl_whip_client_take_error (client, error))
-    {
-      /* Let the session go now (its DELETE included); teardown waits. */
-      sl_whip_client_close_async (client);
-      self->failed = TRUE;
-      return FALSE;
-    }
+  if (!SL_PROCESSOR_CLASS (sl_whip_sink_parent_class)->process (processor, error))
+    return FALSE;
 
   for (guint i = 0; i < G_N_ELEMENTS (self->inputs); i++)
     {
@@ -473,54 +374,13 @@ sl_whip_sink_process (SlProcessor  *processor,
   return TRUE;
 }
 
-static gboolean
-sl_whip_sink_teardown (SlProcessor  *processor,
-                       GError      **error)
-{
-  SlWhipSink *self = SL_WHIP_SINK (processor);
-  g_autoptr(GError) close_error = NULL;
-
-  sl_whip_sink_stop (self, &close_error);
-
-  /* A failed session has said why already; a DELETE that goes wrong after
-   * a good session is worth a warning, not a failure of the stop. */
-  if (close_error != NULL && !self->failed)
-    g_warning ("whip-sink “%s”: %s", sl_processor_get_id (processor), close_error->message);
-
-  return TRUE;
-}
-
-static void
-sl_whip_sink_restart_ice (SlWhipSink *self)
-{
-  g_autoptr(SlWhipClient) client = sl_whip_sink_dup_client (self);
-
-  if (client != NULL)
-    sl_whip_client_restart_ice (client);
-}
-
-static void
-sl_whip_sink_dispose (GObject *object)
-{
-  SlWhipSink *self = SL_WHIP_SINK (object);
-
-  sl_whip_sink_stop (self, NULL);
-  g_mutex_lock (&self->mutex);
-  g_clear_object (&self->client);
-  g_mutex_unlock (&self->mutex);
-
-  G_OBJECT_CLASS (sl_whip_sink_parent_class)->dispose (object);
-}
-
 static void
 sl_whip_sink_finalize (GObject *object)
 {
   SlWhipSink *self = SL_WHIP_SINK (object);
 
-  g_free (self->url);
-  g_free (self->token);
   g_free (self->video_codec);
-  g_strfreev (self->ice_servers);
+  g_free (self->run_video_codec);
   g_mutex_clear (&self->mutex);
 
   G_OBJECT_CLASS (sl_whip_sink_parent_class)->finalize (object);
@@ -533,20 +393,9 @@ sl_whip_sink_get_property (GObject    *object,
                            GParamSpec *pspec)
 {
   SlWhipSink *self = SL_WHIP_SINK (object);
-  g_autoptr(SlWhipClient) client = sl_whip_sink_dup_client (self);
 
   switch (prop_id)
     {
-    case PROP_URL:
-      g_mutex_lock (&self->mutex);
-      g_value_set_string (value, self->url);
-      g_mutex_unlock (&self->mutex);
-      break;
-    case PROP_TOKEN:
-      g_mutex_lock (&self->mutex);
-      g_value_set_string (value, self->token);
-      g_mutex_unlock (&self->mutex);
-      break;
     case PROP_VIDEO_CODEC:
       g_mutex_lock (&self->mutex);
       g_value_set_string (value, self->video_codec);
@@ -557,34 +406,9 @@ sl_whip_sink_get_property (GObject    *object,
       g_value_set_uint (value, self->bitrate);
       g_mutex_unlock (&self->mutex);
       break;
-    case PROP_ICE_SERVERS:
-      g_mutex_lock (&self->mutex);
-      g_value_set_boxed (value, self->ice_servers);
-      g_mutex_unlock (&self->mutex);
-      break;
-    case PROP_TRICKLE:
-      g_mutex_lock (&self->mutex);
-      g_value_set_boolean (value, self->trickle);
-      g_mutex_unlock (&self->mutex);
-      break;
-    case PROP_CONNECTED:
-      g_value_set_boolean (value, client != NULL &&
-                           sl_whip_client_get_state (client) == SL_WHIP_CLIENT_STATE_CONNECTED);
-      break;
-    case PROP_RESOURCE_URL:
-      g_value_take_string (value, client != NULL ? sl_whip_client_dup_resource_url (client) : NULL);
-      break;
-    case PROP_FRAMES:
-      g_value_set_int64 (value, atomic_load (&self->frames));
-      break;
-    case PROP_ICE_RESTARTS:
-      g_value_set_uint (value, client != NULL ? sl_whip_client_get_ice_restarts (client) : 0);
-      break;
-    case PROP_SERVER_ICE_SERVERS:
-      g_value_take_boxed (value, client != NULL ? sl_whip_client_dup_link_ice_servers (client) : NULL);
-      break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      /* The client processor's. */
+      G_OBJECT_CLASS (sl_whip_sink_parent_class)->get_property (object, prop_id, value, pspec);
     }
 }
 
@@ -598,39 +422,25 @@ sl_whip_sink_set_property (GObject      *object,
 
   /* Each takes effect from the next start: a running session keeps its
    * settings. */
-  g_mutex_lock (&self->mutex);
   switch (prop_id)
     {
-    case PROP_URL:
-      g_free (self->url);
-      self->url = g_value_dup_string (value);
-      break;
-    case PROP_TOKEN:
-      g_free (self->token);
-      self->token = g_value_dup_string (value);
-      break;
     case PROP_VIDEO_CODEC:
+      g_mutex_lock (&self->mutex);
       g_free (self->video_codec);
       self->video_codec = g_value_dup_string (value);
       if (self->video_codec == NULL)
         self->video_codec = g_strdup ("vp8");
+      g_mutex_unlock (&self->mutex);
       break;
     case PROP_BITRATE:
+      g_mutex_lock (&self->mutex);
       self->bitrate = g_value_get_uint (value);
-      break;
-    case PROP_ICE_SERVERS:
-      g_strfreev (self->ice_servers);
-      self->ice_servers = g_value_dup_boxed (value);
-      break;
-    case PROP_TRICKLE:
-      self->trickle = g_value_get_boolean (value);
+      g_mutex_unlock (&self->mutex);
       break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      g_mutex_unlock (&self->mutex);
+      G_OBJECT_CLASS (sl_whip_sink_parent_class)->set_property (object, prop_id, value, pspec);
       return;
     }
-  g_mutex_unlock (&self->mutex);
 
   g_object_notify_by_pspec (object, pspec);
 }
@@ -640,68 +450,33 @@ sl_whip_sink_class_init (SlWhipSinkClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   SlProcessorClass *processor_class = SL_PROCESSOR_CLASS (klass);
+  SlWebrtcClientProcessorClass *client_class = SL_WEBRTC_CLIENT_PROCESSOR_CLASS (klass);
   g_autoptr(GstCaps) video = gst_caps_from_string ("video/x-raw");
   g_autoptr(GstCaps) audio = gst_caps_from_string ("audio/x-raw");
   const GParamFlags settable = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
-  const GParamFlags readable = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
 
-  object_class->dispose = sl_whip_sink_dispose;
   object_class->finalize = sl_whip_sink_finalize;
   object_class->get_property = sl_whip_sink_get_property;
   object_class->set_property = sl_whip_sink_set_property;
-  processor_class->setup = sl_whip_sink_setup;
   processor_class->process = sl_whip_sink_process;
-  processor_class->teardown = sl_whip_sink_teardown;
+  client_class->factory = "whip-sink";
+  client_class->protocol = "WHIP";
+  client_class->missing_url = "No WHIP endpoint to publish to: set the “url” property";
+  client_class->prepare = sl_whip_sink_prepare;
+  client_class->build = sl_whip_sink_build;
+  client_class->stop = sl_whip_sink_stop;
 
-  properties[PROP_URL] =
-    sl_param_spec_checked_string ("url", NULL, "The WHIP endpoint (http:// or https://)",
-                                  NULL, sl_webrtc_check_http_url, settable);
-  properties[PROP_TOKEN] =
-    g_param_spec_string ("token", NULL, "A Bearer token sent in the Authorization header",
-                         NULL, settable);
-  properties[PROP_VIDEO_CODEC] =
+  /* url, token, ice-servers, trickle, the read-only state and restart-ice. */
+  sl_webrtc_client_processor_class_install (client_class,
+                                            "The WHIP endpoint (http:// or https://)",
+                                            "Whether media flows to the server (no notify: poll it)",
+                                            "Frames (video and audio) handed to the encoders");
+  g_object_class_install_property (object_class, PROP_VIDEO_CODEC,
     sl_param_spec_checked_string ("video-codec", NULL, "The video codec sent: vp8 or h264",
-                                  "vp8", sl_whip_sink_check_codec, settable);
-  properties[PROP_BITRATE] =
+                                  "vp8", sl_whip_sink_check_codec, settable));
+  g_object_class_install_property (object_class, PROP_BITRATE,
     g_param_spec_uint ("bitrate", NULL, "The video encoder's target bitrate (kbit/s)",
-                       50, 50000, 1500, settable);
-  properties[PROP_ICE_SERVERS] =
-    sl_webrtc_param_spec_ice_servers ("ice-servers",
-                                      "STUN/TURN servers: stun:HOST[:PORT], turn:USER:PASSWORD@HOST[:PORT]"
-                                      "[?transport=udp|tcp], turns:…; none by default", settable);
-  properties[PROP_TRICKLE] =
-    g_param_spec_boolean ("trickle", NULL,
-                          "Send the offer at once and trickle candidates by PATCH, instead of "
-                          "waiting for ICE gathering", FALSE, settable);
-  properties[PROP_CONNECTED] =
-    g_param_spec_boolean ("connected", NULL, "Whether media flows to the server (no notify: poll it)",
-                          FALSE, readable);
-  properties[PROP_RESOURCE_URL] =
-    g_param_spec_string ("resource-url", NULL, "The session's resource on the server, once created",
-                         NULL, readable);
-  properties[PROP_FRAMES] =
-    g_param_spec_int64 ("frames", NULL, "Frames (video and audio) handed to the encoders",
-                        0, G_MAXINT64, 0, readable);
-  properties[PROP_ICE_RESTARTS] =
-    g_param_spec_uint ("ice-restarts", NULL, "ICE restarts the server accepted",
-                       0, G_MAXUINT, 0, readable);
-  properties[PROP_SERVER_ICE_SERVERS] =
-    g_param_spec_boxed ("server-ice-servers", NULL,
-                        "The ICE servers the server announced (Link rel=ice-server), as webrtcbin URLs; "
-                        "used from the next ICE restart", G_TYPE_STRV, readable);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  /**
-   * SlWhipSink::restart-ice:
-   *
-   * Restarts ICE with new credentials (RFC 9725 §4.3.2), on the session's
-   * own thread. Any thread may emit it; without a session it does nothing.
-   */
-  signals[SIGNAL_RESTART_ICE] =
-    g_signal_new_class_handler ("restart-ice", G_TYPE_FROM_CLASS (klass),
-                                G_SIGNAL_RUN_LAST | G_SIGNAL_ACTION,
-                                G_CALLBACK (sl_whip_sink_restart_ice),
-                                NULL, NULL, NULL, G_TYPE_NONE, 0);
+                       50, 50000, 1500, settable));
 
   sl_processor_class_add_input_port (processor_class, "video", video);
   sl_processor_class_add_input_port (processor_class, "audio", audio);
@@ -719,5 +494,4 @@ sl_whip_sink_init (SlWhipSink *self)
   self->bitrate = 1500;
   self->inputs[0].name = "video";
   self->inputs[1].name = "audio";
-  atomic_init (&self->frames, 0);
 }
