@@ -88,6 +88,12 @@ struct _SlWebrtcSessionHostInterface
 
 SlWebrtcSessionKind sl_webrtc_session_host_get_kind (SlWebrtcSessionHost *self);
 
+/* For a host's attach: TRUE if @running, else FALSE with the
+ * SL_ERROR_INVALID_STATE "WHIP node “ID” is not running" (or WHEP). */
+gboolean            sl_webrtc_session_host_check_running (SlWebrtcSessionHost  *self,
+                                                          gboolean              running,
+                                                          GError              **error);
+
 /* ---- the session --------------------------------------------------------- */
 
 #define SL_WEBRTC_TYPE_SESSION (sl_webrtc_session_get_type ())

@@ -40,6 +40,22 @@ sl_webrtc_session_host_get_kind (SlWebrtcSessionHost *self)
   return SL_WEBRTC_SESSION_HOST_GET_IFACE (self)->kind;
 }
 
+gboolean
+sl_webrtc_session_host_check_running (SlWebrtcSessionHost  *self,
+                                      gboolean              running,
+                                      GError              **error)
+{
+  g_return_val_if_fail (SL_WEBRTC_IS_SESSION_HOST (self), FALSE);
+
+  if (running)
+    return TRUE;
+
+  g_set_error (error, SL_ERROR, SL_ERROR_INVALID_STATE, "%s node “%s” is not running",
+               sl_webrtc_session_host_get_kind (self) == SL_WEBRTC_SESSION_WHIP ? "WHIP" : "WHEP",
+               sl_processor_get_id (SL_PROCESSOR (self)));
+  return FALSE;
+}
+
 /* ---- the session ------------------------------------------------------------ */
 
 struct _SlWebrtcSession

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <gst/gst.h>
+#include <gst/app/gstappsink.h>
 #include <gst/sdp/sdp.h>
 #ifndef GST_USE_UNSTABLE_API
 #define GST_USE_UNSTABLE_API
@@ -75,6 +76,15 @@ gboolean     sl_webrtc_configure_ice         (GstElement          *webrtcbin,
 GParamSpec  *sl_webrtc_param_spec_ice_servers (const char         *name,
                                                const char         *blurb,
                                                GParamFlags         flags);
+
+/* Makes @appsink hand each sample to @new_sample on its streaming thread:
+ * no clock sync (the media is live), no last sample kept, at most
+ * @max_buffers waiting. */
+void         sl_webrtc_appsink_set_new_sample (GstElement         *appsink,
+                                               guint               max_buffers,
+                                               GstFlowReturn     (*new_sample) (GstAppSink *appsink,
+                                                                                gpointer    user_data),
+                                               gpointer            user_data);
 
 /* ---- webrtcbin's promises, with a time limit ------------------------------ */
 

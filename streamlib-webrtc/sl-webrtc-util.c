@@ -406,6 +406,23 @@ sl_webrtc_param_spec_ice_servers (const char  *name,
   return pspec;
 }
 
+void
+sl_webrtc_appsink_set_new_sample (GstElement     *appsink,
+                                  guint           max_buffers,
+                                  GstFlowReturn (*new_sample) (GstAppSink *appsink,
+                                                               gpointer    user_data),
+                                  gpointer        user_data)
+{
+  GstAppSinkCallbacks callbacks = { .new_sample = new_sample };
+
+  g_object_set (appsink,
+                "sync", FALSE,
+                "enable-last-sample", FALSE,
+                "max-buffers", max_buffers,
+                NULL);
+  gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, user_data, NULL);
+}
+
 /* ---- webrtcbin promises ----------------------------------------------------- */
 
 typedef struct

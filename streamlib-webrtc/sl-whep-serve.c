@@ -214,20 +214,14 @@ sl_whep_serve_setup_appsink (SlWhepServe *self,
                              const char  *name,
                              gboolean     is_video)
 {
-  GstAppSinkCallbacks callbacks = { .new_sample = sl_whep_serve_new_encoded };
   GstElement *appsink = gst_bin_get_by_name (GST_BIN (pipeline), name);
 
   /* Not async: with one input unlinked its branch never prerolls, and a
    * live pipeline would then hold the other branch's sink waiting for it. */
-  g_object_set (appsink,
-                "sync", FALSE,
-                "async", FALSE,
-                "enable-last-sample", FALSE,
-                "max-buffers", 2,
-                NULL);
+  g_object_set (appsink, "async", FALSE, NULL);
   if (is_video)
     g_object_set_data (G_OBJECT (appsink), "sl-video", GINT_TO_POINTER (TRUE));
-  gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, self, NULL);
+  sl_webrtc_appsink_set_new_sample (appsink, 2, sl_whep_serve_new_encoded, self);
   return appsink;
 }
 
@@ -528,12 +522,8 @@ sl_whep_serve_attach (SlWebrtcSessionHost  *host,
   if (audio_caps == NULL)
     audio_caps = gst_caps_from_string ("audio/x-opus, channel-mapping-family=(int)0, "
                                        "channels=(int)2, rate=(int)48000");
-  if (!running)
-    {
-      g_set_error (error, SL_ERROR, SL_ERROR_INVALID_STATE, "WHEP node “%s” is not running",
-                   sl_processor_get_id (SL_PROCESSOR (self)));
-      return FALSE;
-    }
+  if (!sl_webrtc_session_host_check_running (host, running, error))
+    return FALSE;
 
   if (video_pt < 0 && audio_pt < 0)
     {
@@ -573,12 +563,10 @@ sl_whep_serve_attach (SlWebrtcSessionHost  *host,
   viewer->audio = g_steal_pointer (&audio);
 
   g_mutex_lock (&self->mutex);
-  if (!self->running)
+  if (!sl_webrtc_session_host_check_running (host, self->running, error))
     {
       g_mutex_unlock (&self->mutex);
       sl_whep_viewer_free (viewer);
-      g_set_error (error, SL_ERROR, SL_ERROR_INVALID_STATE, "WHEP node “%s” is not running",
-                   sl_processor_get_id (SL_PROCESSOR (self)));
       return FALSE;
     }
   g_ptr_array_add (self->viewers, viewer);

@@ -159,7 +159,6 @@ sl_whep_source_on_decoded_pad (GstElement *decodebin,
   g_autoptr(GstCaps) raw = NULL;
   g_autoptr(GstPad) sinkpad = NULL;
   g_autoptr(GError) error = NULL;
-  GstAppSinkCallbacks callbacks = { .new_sample = sl_whep_source_new_sample };
   const char *media, *description, *port_name;
   GstElement *bin, *appsink;
   GstBin *pipeline = GST_BIN (GST_ELEMENT_PARENT (decodebin));
@@ -217,15 +216,10 @@ sl_whep_source_on_decoded_pad (GstElement *decodebin,
 
   raw = gst_caps_new_empty_simple (g_str_equal (port_name, "video") ? "video/x-raw" : "audio/x-raw");
   appsink = gst_element_factory_make ("appsink", NULL);
-  g_object_set (appsink,
-                "sync", FALSE,
-                "enable-last-sample", FALSE,
-                "max-buffers", 1,
-                "caps", raw,
-                NULL);
+  g_object_set (appsink, "caps", raw, NULL);
   g_object_set_data (G_OBJECT (appsink), "sl-port",
                      sl_processor_get_output_port (SL_PROCESSOR (self), port_name));
-  gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, self, NULL);
+  sl_webrtc_appsink_set_new_sample (appsink, 1, sl_whep_source_new_sample, self);
 
   gst_bin_add_many (pipeline, bin, appsink, NULL);
   gst_element_link (bin, appsink);

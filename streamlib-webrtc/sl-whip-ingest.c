@@ -28,6 +28,7 @@
 
 #include "sl-webrtc-processors-private.h"
 #include "sl-webrtc-session-private.h"
+#include "sl-webrtc-util-private.h"
 
 /* Decoded frames that may wait for the processor's thread. */
 #define SL_WHIP_INGEST_QUEUE 16
@@ -186,7 +187,6 @@ static GstElement *
 sl_whip_ingest_make_branch (SlIngestLink *link,
                             gboolean      video)
 {
-  GstAppSinkCallbacks callbacks = { .new_sample = sl_whip_ingest_new_sample };
   g_autoptr(GstCaps) caps = gst_caps_new_empty_simple (video ? "video/x-raw" : "audio/x-raw");
   g_autoptr(GError) error = NULL;
   GstElement *bin;
@@ -203,15 +203,10 @@ sl_whip_ingest_make_branch (SlIngestLink *link,
     }
 
   appsink = gst_bin_get_by_name (GST_BIN (bin), "sink");
-  g_object_set (appsink,
-                "sync", FALSE,
-                "enable-last-sample", FALSE,
-                "max-buffers", 1,
-                "caps", caps,
-                NULL);
+  g_object_set (appsink, "caps", caps, NULL);
   if (video)
     g_object_set_data (G_OBJECT (appsink), "sl-video", GINT_TO_POINTER (TRUE));
-  gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, link, NULL);
+  sl_webrtc_appsink_set_new_sample (appsink, 1, sl_whip_ingest_new_sample, link);
 
   return bin;
 }
@@ -354,11 +349,9 @@ sl_whip_ingest_attach (SlWebrtcSessionHost  *host,
   SlIngestLink *link;
 
   g_mutex_lock (&self->mutex);
-  if (!self->running)
+  if (!sl_webrtc_session_host_check_running (host, self->running, error))
     {
       g_mutex_unlock (&self->mutex);
-      g_set_error (error, SL_ERROR, SL_ERROR_INVALID_STATE, "WHIP node “%s” is not running",
-                   sl_processor_get_id (SL_PROCESSOR (self)));
       return FALSE;
     }
   if (self->publisher != NULL)
