@@ -348,7 +348,10 @@ sl_webrtc_configure_ice (GstElement          *webrtcbin,
 
 /* ---- a G_TYPE_STRV property of ICE server URLs ----------------------------- */
 
-static GParamSpecClass *ice_servers_parent_class;
+/* libstreamlib's sl_param_spec_checked_string() checks string values only:
+ * a list needs a spec type of its own, a boxed one whose validate refuses a
+ * list sl_webrtc_check_ice_servers() does not accept. Its only user is the
+ * client processors' `ice-servers` (the endpoint's setter checks its own). */
 
 static gboolean
 ice_servers_validate (GParamSpec *pspec,
@@ -368,7 +371,6 @@ static void
 ice_servers_class_init (GParamSpecClass *klass,
                         gpointer         class_data)
 {
-  ice_servers_parent_class = g_type_class_peek_parent (klass);
   klass->value_validate = ice_servers_validate;
 }
 
