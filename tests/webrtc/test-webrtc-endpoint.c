@@ -17,46 +17,9 @@
 #include <gst/sdp/sdp.h>
 #include <gst/webrtc/webrtc.h>
 #include <libsoup/soup.h>
-#include <streamlib-webrtc/streamlib-webrtc.h>
+#include "webrtc-test-util.h"
 
-#define WAIT_TIMEOUT_US (20 * G_USEC_PER_SEC)
 #define TOKEN "s3cret-token"
-
-/* ---- waiting ---------------------------------------------------------------- */
-
-typedef gboolean (*Condition) (gpointer user_data);
-
-static gboolean
-wake_up (gpointer user_data)
-{
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the test's main context (where the endpoint's signals arrive)
- * until @condition holds; fails the test after WAIT_TIMEOUT_US. */
-static void
-wait_for (Condition   condition,
-          gpointer    user_data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_US;
-
-  while (!condition (user_data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      /* Other threads change what we watch without waking this context. */
-      if (!g_main_context_iteration (NULL, FALSE))
-        {
-          g_autoptr(GSource) tick = g_timeout_source_new (5);
-
-          g_source_set_callback (tick, wake_up, NULL, NULL);
-          g_source_attach (tick, NULL);
-          g_main_context_iteration (NULL, TRUE);
-          g_source_destroy (tick);
-        }
-    }
-}
 
 /* ---- a raw webrtcbin peer -------------------------------------------------------- */
 
@@ -89,7 +52,7 @@ call_webrtcbin (GstElement  *webrtcbin,
 {
   /* Leaked if the wait fails: the test aborts then. */
   PromiseWait *wait = g_new0 (PromiseWait, 1);
-  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_US;
+  gint64 deadline = webrtc_test_deadline ();
   GstPromise *promise = gst_promise_new_with_change_func (promise_changed, wait, NULL);
 
   g_signal_emit_by_name (webrtcbin, signal_name, argument, promise);
@@ -292,7 +255,7 @@ publisher_new (void)
   g_assert_cmpint (gst_element_set_state (peer->pipeline, GST_STATE_PLAYING), !=, GST_STATE_CHANGE_FAILURE);
   /* webrtcbin describes a sending section from the caps that reached it:
    * an offer made earlier lacks the section. */
-  wait_for (peer_sink_pads_negotiated, peer, "the test publisher's caps");
+  webrtc_test_wait_for (peer_sink_pads_negotiated, peer, "the test publisher's caps");
   return peer;
 }
 
@@ -323,7 +286,7 @@ peer_create_offer (Peer *peer)
   call_webrtcbin (peer->webrtcbin, "set-local-description", offer, &set_promise);
   gst_webrtc_session_description_free (offer);
 
-  wait_for (peer_gathered, peer, "the test peer's ICE gathering");
+  webrtc_test_wait_for (peer_gathered, peer, "the test peer's ICE gathering");
   g_object_get (peer->webrtcbin, "local-description", &local, NULL);
   text = gst_sdp_message_as_text (local->sdp);
   gst_webrtc_session_description_free (local);
@@ -485,64 +448,6 @@ on_closed (SlWebrtcEndpoint *endpoint,
   g_ptr_array_add (fixture->closed, g_strdup_printf ("%s %s %s", kind, node, session));
 }
 
-static void
-on_runtime_error (SlRuntime  *runtime,
-                  const char *id,
-                  GError     *error,
-                  Fixture    *fixture)
-{
-  g_test_message ("runtime error: %s: %s", id, error->message);
-  g_ptr_array_add (fixture->errors, g_strdup_printf ("%s: %s", id, error->message));
-}
-
-static void
-add_node (Fixture    *fixture,
-          const char *factory,
-          const char *id)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *added = sl_runtime_add (fixture->runtime, factory, id, &error);
-
-  g_assert_no_error (error);
-}
-
-static void
-set_node (Fixture    *fixture,
-          const char *id,
-          const char *property,
-          const char *value)
-{
-  g_autoptr(GError) error = NULL;
-
-  sl_runtime_set_from_string (fixture->runtime, id, property, value, &error);
-  g_assert_no_error (error);
-}
-
-static void
-link_ports (Fixture    *fixture,
-            const char *source,
-            const char *target)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *link = sl_runtime_link (fixture->runtime, source, target, &error);
-
-  g_assert_no_error (error);
-}
-
-typedef struct
-{
-  Fixture    *fixture;
-  const char *id;
-} NodeRef;
-
-static gboolean
-node_running (gpointer user_data)
-{
-  NodeRef *node = user_data;
-
-  return sl_runtime_get_processor_state (node->fixture->runtime, node->id) == SL_PROCESSOR_STATE_RUNNING;
-}
-
 /* cam + tone → tv (whep-serve); in (whip-ingest) → counter sinks; the
  * endpoint on 127.0.0.1, any port, with a token. */
 static void
@@ -550,31 +455,27 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  NodeRef tv = { fixture, "tv" };
-  NodeRef in = { fixture, "in" };
 
   fixture->opened = g_ptr_array_new_with_free_func (g_free);
   fixture->closed = g_ptr_array_new_with_free_func (g_free);
   fixture->errors = g_ptr_array_new_with_free_func (g_free);
 
   fixture->runtime = sl_runtime_new ();
-  g_signal_connect (fixture->runtime, "error", G_CALLBACK (on_runtime_error), fixture);
-  add_node (fixture, "video-test-source", "cam");
-  add_node (fixture, "audio-test-source", "tone");
-  add_node (fixture, "whep-serve", "tv");
-  add_node (fixture, "whip-ingest", "in");
-  add_node (fixture, "app-sink", "in-video");
-  set_node (fixture, "in-video", "emit-signals", "false");
-  set_node (fixture, "in-video", "max-queued", "0");
-  add_node (fixture, "counter-sink", "in-audio");
-  link_ports (fixture, "cam", "tv.video");
-  link_ports (fixture, "tone", "tv.audio");
-  link_ports (fixture, "in.video", "in-video");
-  link_ports (fixture, "in.audio", "in-audio");
+  webrtc_test_collect_errors (fixture->runtime, fixture->errors);
+  webrtc_test_add (fixture->runtime, "video-test-source", "cam", NULL);
+  webrtc_test_add (fixture->runtime, "audio-test-source", "tone", NULL);
+  webrtc_test_add (fixture->runtime, "whep-serve", "tv", NULL);
+  webrtc_test_add (fixture->runtime, "whip-ingest", "in", NULL);
+  webrtc_test_add (fixture->runtime, "app-sink", "in-video", "emit-signals", "false", "max-queued", "0", NULL);
+  webrtc_test_add (fixture->runtime, "counter-sink", "in-audio", NULL);
+  webrtc_test_link (fixture->runtime, "cam", "tv.video");
+  webrtc_test_link (fixture->runtime, "tone", "tv.audio");
+  webrtc_test_link (fixture->runtime, "in.video", "in-video");
+  webrtc_test_link (fixture->runtime, "in.audio", "in-audio");
   sl_runtime_start (fixture->runtime, &error);
   g_assert_no_error (error);
-  wait_for (node_running, &tv, "whep-serve to run");
-  wait_for (node_running, &in, "whip-ingest to run");
+  webrtc_test_wait_running (fixture->runtime, "tv");
+  webrtc_test_wait_running (fixture->runtime, "in");
 
   fixture->endpoint = sl_webrtc_endpoint_new (fixture->runtime);
   g_object_set (fixture->endpoint, "token", TOKEN, NULL);
@@ -610,30 +511,6 @@ fixture_teardown (Fixture       *fixture,
   g_ptr_array_unref (fixture->opened);
   g_ptr_array_unref (fixture->closed);
   g_ptr_array_unref (fixture->errors);
-}
-
-typedef struct
-{
-  Fixture *fixture;
-  guint    n;
-} SessionCount;
-
-static gboolean
-has_n_sessions (gpointer user_data)
-{
-  SessionCount *count = user_data;
-
-  return sl_webrtc_endpoint_get_n_sessions (count->fixture->endpoint) == count->n;
-}
-
-static void
-wait_n_sessions (Fixture *fixture,
-                 guint    n)
-{
-  SessionCount count = { fixture, n };
-  g_autofree char *what = g_strdup_printf ("n-sessions to be %u", n);
-
-  wait_for (has_n_sessions, &count, what);
 }
 
 static guint
@@ -730,7 +607,7 @@ wait_decoded_more (Peer *peer,
     g_atomic_int_get (&peer->audio_buffers) + more,
   };
 
-  wait_for (peer_decoded, &goal, "a viewer to decode frames");
+  webrtc_test_wait_for (peer_decoded, &goal, "a viewer to decode frames");
 }
 
 /* A good request is served: a viewer plays, then leaves. */
@@ -741,10 +618,10 @@ assert_still_serving (Fixture *fixture)
   guint before = sl_webrtc_endpoint_get_n_sessions (fixture->endpoint);
 
   open_session (fixture, viewer, "/whep/tv");
-  wait_n_sessions (fixture, before + 1);
+  webrtc_test_wait_n_sessions (fixture->endpoint, before + 1);
   wait_decoded_more (viewer, 1);
   close_session (fixture, viewer);
-  wait_n_sessions (fixture, before);
+  webrtc_test_wait_n_sessions (fixture->endpoint, before);
 }
 
 /* ---- tests ---------------------------------------------------------------------------- */
@@ -890,7 +767,7 @@ test_viewers (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (viewers); i++)
     open_session (fixture, viewers[i], "/whep/tv");
-  wait_n_sessions (fixture, 3);
+  webrtc_test_wait_n_sessions (fixture->endpoint, 3);
   g_assert_cmpuint (fixture->opened->len, ==, 3);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (fixture->opened, 0), "whep tv "));
   g_assert_cmpuint (node_uint (fixture, "tv", "viewers"), ==, 3);
@@ -908,7 +785,7 @@ test_viewers (Fixture       *fixture,
 
   /* One leaves: its session is freed, the others keep playing. */
   close_session (fixture, second);
-  wait_n_sessions (fixture, 2);
+  webrtc_test_wait_n_sessions (fixture->endpoint, 2);
   g_assert_cmpuint (fixture->closed->len, ==, 1);
   expected = g_strdup_printf ("whep tv %s", strrchr (second->location, '/') + 1);
   g_assert_cmpstr (g_ptr_array_index (fixture->closed, 0), ==, expected);
@@ -922,7 +799,7 @@ test_viewers (Fixture       *fixture,
 
   close_session (fixture, first);
   close_session (fixture, third);
-  wait_n_sessions (fixture, 0);
+  webrtc_test_wait_n_sessions (fixture->endpoint, 0);
   g_assert_cmpuint (node_uint (fixture, "tv", "viewers"), ==, 0);
   g_assert_cmpuint (fixture->closed->len, ==, 3);
 }
@@ -985,10 +862,10 @@ test_publish (Fixture       *fixture,
   g_assert_cmpint (node_int64 (fixture, "in-video", "received"), ==, 0);
 
   open_session (fixture, publisher, "/whip/in");
-  wait_n_sessions (fixture, 1);
+  webrtc_test_wait_n_sessions (fixture->endpoint, 1);
   g_object_get (ingest, "publishing", &publishing, NULL);
   g_assert_true (publishing);
-  wait_for (ingest_counted, &goal, "whip-ingest to output what the publisher sends");
+  webrtc_test_wait_for (ingest_counted, &goal, "whip-ingest to output what the publisher sends");
 
   /* One publisher at a time. */
   second_offer = peer_create_offer (second);
@@ -996,7 +873,7 @@ test_publish (Fixture       *fixture,
   assert_refused (refused, SOUP_STATUS_CONFLICT, "already has a publisher");
 
   close_session (fixture, publisher);
-  wait_n_sessions (fixture, 0);
+  webrtc_test_wait_n_sessions (fixture->endpoint, 0);
   g_object_get (ingest, "publishing", &publishing, NULL);
   g_assert_false (publishing);
   g_assert_true (g_str_has_prefix (g_ptr_array_index (fixture->closed, 0), "whip in "));
@@ -1004,11 +881,11 @@ test_publish (Fixture       *fixture,
   /* The next publisher is welcome; its frames go on in time from the
    * first one's (they never go backwards for what follows whip-ingest). */
   open_session (fixture, second, "/whip/in");
-  wait_n_sessions (fixture, 1);
+  webrtc_test_wait_n_sessions (fixture->endpoint, 1);
   goal.frames = node_int64 (fixture, "in-video", "received") + 5;
-  wait_for (ingest_counted, &goal, "whip-ingest to output what the second publisher sends");
+  webrtc_test_wait_for (ingest_counted, &goal, "whip-ingest to output what the second publisher sends");
   close_session (fixture, second);
-  wait_n_sessions (fixture, 0);
+  webrtc_test_wait_n_sessions (fixture->endpoint, 0);
   assert_timestamps_increase (fixture, "in-video");
 }
 
@@ -1163,7 +1040,7 @@ test_patch (Fixture       *fixture,
   const char *token_only[] = { "Authorization", "Bearer " TOKEN, NULL };
 
   open_session (fixture, viewer, "/whep/tv");
-  wait_n_sessions (fixture, 1);
+  webrtc_test_wait_n_sessions (fixture->endpoint, 1);
 
   /* In order: 204. */
   {
@@ -1203,7 +1080,7 @@ test_patch (Fixture       *fixture,
   /* None of that disturbed the session. */
   wait_decoded_more (viewer, 5);
   close_session (fixture, viewer);
-  wait_n_sessions (fixture, 0);
+  webrtc_test_wait_n_sessions (fixture->endpoint, 0);
 }
 
 static void
@@ -1221,7 +1098,7 @@ test_too_many (Fixture       *fixture,
   /* WHIP and WHEP count together. */
   open_session (fixture, first, "/whep/tv");
   open_session (fixture, second, "/whip/in");
-  wait_n_sessions (fixture, 2);
+  webrtc_test_wait_n_sessions (fixture->endpoint, 2);
 
   third_offer = peer_create_offer (third);
   refused = request (fixture, "POST", "/whep/tv", "application/sdp", third_offer, TRUE);
@@ -1233,10 +1110,10 @@ test_too_many (Fixture       *fixture,
 
   /* Room again once one leaves. */
   close_session (fixture, second);
-  wait_n_sessions (fixture, 1);
+  webrtc_test_wait_n_sessions (fixture->endpoint, 1);
   assert_still_serving (fixture);
   close_session (fixture, first);
-  wait_n_sessions (fixture, 0);
+  webrtc_test_wait_n_sessions (fixture->endpoint, 0);
 }
 
 /* Closing the endpoint closes its sessions, signals included. */
@@ -1251,7 +1128,7 @@ test_close (Fixture       *fixture,
 
   open_session (fixture, viewer, "/whep/tv");
   open_session (fixture, publisher, "/whip/in");
-  wait_n_sessions (fixture, 2);
+  webrtc_test_wait_n_sessions (fixture->endpoint, 2);
 
   sl_webrtc_endpoint_close (fixture->endpoint);
   g_assert_cmpuint (sl_webrtc_endpoint_get_n_sessions (fixture->endpoint), ==, 0);
@@ -1274,11 +1151,11 @@ test_runtime_stop (Fixture       *fixture,
   g_autofree char *offer = NULL;
 
   open_session (fixture, viewer, "/whep/tv");
-  wait_n_sessions (fixture, 1);
+  webrtc_test_wait_n_sessions (fixture->endpoint, 1);
 
   sl_runtime_stop (fixture->runtime, SL_STOP_IMMEDIATE, &error);
   g_assert_no_error (error);
-  wait_n_sessions (fixture, 0);
+  webrtc_test_wait_n_sessions (fixture->endpoint, 0);
   g_assert_cmpuint (fixture->closed->len, ==, 1);
 
   /* The node exists but does not run: 503, to try again later. */
@@ -1321,10 +1198,10 @@ test_ice_servers (Fixture       *fixture,
   g_assert_nonnull (strstr (link, "rel=\"ice-server\""));
   peer_set_answer (viewer, reply->body);
   viewer->location = g_strdup (soup_message_headers_get_one (reply->headers, "Location"));
-  wait_n_sessions (fixture, 1);
+  webrtc_test_wait_n_sessions (fixture->endpoint, 1);
   wait_decoded_more (viewer, 1);
   close_session (fixture, viewer);
-  wait_n_sessions (fixture, 0);
+  webrtc_test_wait_n_sessions (fixture->endpoint, 0);
 }
 
 typedef struct
@@ -1369,7 +1246,7 @@ test_client_gone (Fixture       *fixture,
   g_assert_no_error (error);
 
   /* The offer was taken (a viewer attached), then dropped. */
-  wait_for (viewer_came_and_went, &goal, "the departed client's viewer to come and go");
+  webrtc_test_wait_for (viewer_came_and_went, &goal, "the departed client's viewer to come and go");
   g_assert_cmpuint (fixture->opened->len, ==, 0);
   g_assert_cmpuint (sl_webrtc_endpoint_get_n_sessions (fixture->endpoint), ==, 0);
 

@@ -20,42 +20,7 @@
 
 #include <string.h>
 #include <gst/gst.h>
-#include <streamlib-webrtc/streamlib-webrtc.h>
-
-#define WAIT_TIMEOUT_US (30 * G_USEC_PER_SEC)
-
-typedef gboolean (*Condition) (gpointer user_data);
-
-static gboolean
-wake_up (gpointer user_data)
-{
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_for (Condition   condition,
-          gpointer    user_data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + WAIT_TIMEOUT_US;
-
-  while (!condition (user_data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      /* Processor threads change what we watch without waking this
-       * context; the endpoint's signals do wake it. */
-      if (!g_main_context_iteration (NULL, FALSE))
-        {
-          g_autoptr(GSource) tick = g_timeout_source_new (5);
-
-          g_source_set_callback (tick, wake_up, NULL, NULL);
-          g_source_attach (tick, NULL);
-          g_main_context_iteration (NULL, TRUE);
-          g_source_destroy (tick);
-        }
-    }
-}
+#include "webrtc-test-util.h"
 
 typedef struct
 {
@@ -66,16 +31,6 @@ typedef struct
   GPtrArray        *closed;
   GPtrArray        *errors;
 } Loop;
-
-static void
-on_error (SlRuntime  *runtime,
-          const char *id,
-          GError     *error,
-          Loop       *loop)
-{
-  g_test_message ("runtime error: %s: %s", id, error->message);
-  g_ptr_array_add (loop->errors, g_strdup_printf ("%s: %s", id, error->message));
-}
 
 static void
 on_opened (SlWebrtcEndpoint *endpoint,
@@ -100,48 +55,12 @@ on_closed (SlWebrtcEndpoint *endpoint,
 }
 
 static void
-add (SlRuntime  *runtime,
-     const char *factory,
-     const char *id)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *added = sl_runtime_add (runtime, factory, id, &error);
-
-  g_assert_no_error (error);
-}
-
-static void
-set (SlRuntime  *runtime,
-     const char *id,
-     const char *property,
-     const char *value)
-{
-  g_autoptr(GError) error = NULL;
-
-  sl_runtime_set_from_string (runtime, id, property, value, &error);
-  g_assert_no_error (error);
-}
-
-static void
-link_ports (SlRuntime  *runtime,
-            const char *source,
-            const char *target)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *link = sl_runtime_link (runtime, source, target, &error);
-
-  g_assert_no_error (error);
-}
-
-static void
 add_app_sink (SlRuntime  *runtime,
               const char *id,
               const char *source)
 {
-  add (runtime, "app-sink", id);
-  set (runtime, id, "emit-signals", "false");
-  set (runtime, id, "max-queued", "8");
-  link_ports (runtime, source, id);
+  webrtc_test_add (runtime, "app-sink", id, "emit-signals", "false", "max-queued", "8", NULL);
+  webrtc_test_link (runtime, source, id);
 }
 
 typedef struct
@@ -182,7 +101,7 @@ wait_int64 (SlRuntime  *runtime,
   Int64Goal goal = { runtime, id, property, at_least };
   g_autofree char *what = g_strdup_printf ("%s:%s >= %" G_GINT64_FORMAT, id, property, at_least);
 
-  wait_for (int64_reached, &goal, what);
+  webrtc_test_wait_for (int64_reached, &goal, what);
 }
 
 /* The caps of the frame the app-sink @id holds; checks its media type and,
@@ -221,44 +140,6 @@ assert_pulled_caps (SlRuntime  *runtime,
   g_assert_cmpint (b, ==, second);
 }
 
-typedef struct
-{
-  Loop  *loop;
-  guint  n;
-} SessionGoal;
-
-static gboolean
-has_n_sessions (gpointer user_data)
-{
-  SessionGoal *goal = user_data;
-
-  return sl_webrtc_endpoint_get_n_sessions (goal->loop->endpoint) == goal->n;
-}
-
-static void
-wait_n_sessions (Loop  *loop,
-                 guint  n)
-{
-  SessionGoal goal = { loop, n };
-  g_autofree char *what = g_strdup_printf ("the endpoint to have %u sessions", n);
-
-  wait_for (has_n_sessions, &goal, what);
-}
-
-typedef struct
-{
-  SlRuntime  *runtime;
-  const char *id;
-} NodeRef;
-
-static gboolean
-node_running (gpointer user_data)
-{
-  NodeRef *node = user_data;
-
-  return sl_runtime_get_processor_state (node->runtime, node->id) == SL_PROCESSOR_STATE_RUNNING;
-}
-
 static gboolean
 ingest_idle (gpointer user_data)
 {
@@ -278,8 +159,6 @@ test_loop (void)
   g_autofree char *whip_url = NULL;
   g_autofree char *whep_url = NULL;
   g_autoptr(SlProcessor) serve = NULL;
-  NodeRef ingest = { NULL, "in" };
-  NodeRef serve_node = { NULL, "tv" };
   guint viewers = 0;
 
   loop.opened = g_ptr_array_new_with_free_func (g_free);
@@ -288,12 +167,11 @@ test_loop (void)
 
   /* The server: ingest → serve, with taps on what was ingested. */
   loop.server = sl_runtime_new ();
-  ingest.runtime = serve_node.runtime = loop.server;
-  g_signal_connect (loop.server, "error", G_CALLBACK (on_error), &loop);
-  add (loop.server, "whip-ingest", "in");
-  add (loop.server, "whep-serve", "tv");
-  link_ports (loop.server, "in.video", "tv.video");
-  link_ports (loop.server, "in.audio", "tv.audio");
+  webrtc_test_collect_errors (loop.server, loop.errors);
+  webrtc_test_add (loop.server, "whip-ingest", "in", NULL);
+  webrtc_test_add (loop.server, "whep-serve", "tv", NULL);
+  webrtc_test_link (loop.server, "in.video", "tv.video");
+  webrtc_test_link (loop.server, "in.audio", "tv.audio");
   add_app_sink (loop.server, "ingested-video", "in.video");
   add_app_sink (loop.server, "ingested-audio", "in.audio");
 
@@ -311,18 +189,13 @@ test_loop (void)
 
   /* The client: a publisher and a viewer. */
   loop.client = sl_runtime_new ();
-  g_signal_connect (loop.client, "error", G_CALLBACK (on_error), &loop);
-  add (loop.client, "video-test-source", "cam");
-  set (loop.client, "cam", "pattern", "ball");
-  add (loop.client, "audio-test-source", "tone");
-  add (loop.client, "whip-sink", "pub");
-  set (loop.client, "pub", "url", whip_url);
-  set (loop.client, "pub", "token", "loop-token");
-  link_ports (loop.client, "cam", "pub.video");
-  link_ports (loop.client, "tone", "pub.audio");
-  add (loop.client, "whep-source", "play");
-  set (loop.client, "play", "url", whep_url);
-  set (loop.client, "play", "token", "loop-token");
+  webrtc_test_collect_errors (loop.client, loop.errors);
+  webrtc_test_add (loop.client, "video-test-source", "cam", "pattern", "ball", NULL);
+  webrtc_test_add (loop.client, "audio-test-source", "tone", NULL);
+  webrtc_test_add (loop.client, "whip-sink", "pub", "url", whip_url, "token", "loop-token", NULL);
+  webrtc_test_link (loop.client, "cam", "pub.video");
+  webrtc_test_link (loop.client, "tone", "pub.audio");
+  webrtc_test_add (loop.client, "whep-source", "play", "url", whep_url, "token", "loop-token", NULL);
   add_app_sink (loop.client, "played-video", "play.video");
   add_app_sink (loop.client, "played-audio", "play.audio");
 
@@ -332,13 +205,13 @@ test_loop (void)
    * loads videotestsrc in its class init). */
   sl_runtime_start (loop.server, &error);
   g_assert_no_error (error);
-  wait_for (node_running, &ingest, "whip-ingest to run");
-  wait_for (node_running, &serve_node, "whep-serve to run");
+  webrtc_test_wait_running (loop.server, "in");
+  webrtc_test_wait_running (loop.server, "tv");
   sl_runtime_start (loop.client, &error);
   g_assert_no_error (error);
 
   /* Both sessions open… */
-  wait_n_sessions (&loop, 2);
+  webrtc_test_wait_n_sessions (loop.endpoint, 2);
   g_assert_true (g_ptr_array_find_with_equal_func (loop.opened, "whip in", g_str_equal, NULL));
   g_assert_true (g_ptr_array_find_with_equal_func (loop.opened, "whep tv", g_str_equal, NULL));
 
@@ -360,15 +233,15 @@ test_loop (void)
    * ICE on loopback never fails.) */
   sl_runtime_remove (loop.client, "pub", &error);
   g_assert_no_error (error);
-  wait_n_sessions (&loop, 1);
+  webrtc_test_wait_n_sessions (loop.endpoint, 1);
   g_assert_cmpuint (loop.closed->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (loop.closed, 0), ==, "whip in");
-  wait_for (ingest_idle, loop.server, "whip-ingest to stop publishing");
+  webrtc_test_wait_for (ingest_idle, loop.server, "whip-ingest to stop publishing");
 
   /* So does the viewer. */
   sl_runtime_remove (loop.client, "play", &error);
   g_assert_no_error (error);
-  wait_n_sessions (&loop, 0);
+  webrtc_test_wait_n_sessions (loop.endpoint, 0);
   g_assert_cmpstr (g_ptr_array_index (loop.closed, 1), ==, "whep tv");
   serve = sl_runtime_get_processor (loop.server, "tv");
   g_object_get (serve, "viewers", &viewers, NULL);
@@ -398,6 +271,8 @@ main (int argc, char *argv[])
 {
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
+  /* Two runtimes, four sessions' worth of encoding on two cores. */
+  webrtc_test_set_timeout (30 * G_USEC_PER_SEC);
 
   g_test_add_func ("/webrtc-loop/publish-serve-play", test_loop);
 

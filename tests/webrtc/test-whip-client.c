@@ -25,47 +25,9 @@
 #include <gst/sdp/sdp.h>
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
-#include <streamlib/streamlib.h>
-
-/* Every wait is bounded: a hang fails the test instead. */
-#define TEST_TIMEOUT_US (20 * G_USEC_PER_SEC)
+#include "webrtc-test-util.h"
 
 /* ---- waiting --------------------------------------------------------------------- */
-
-typedef gboolean (*Condition) (gpointer user_data);
-
-static gboolean
-remove_source (gpointer user_data)
-{
-  return G_SOURCE_REMOVE;
-}
-
-/* Iterates the main context until @condition holds; fails at the deadline. */
-static void
-wait_for (Condition   condition,
-          gpointer    user_data,
-          const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + TEST_TIMEOUT_US;
-  GMainContext *context = g_main_context_default ();
-
-  while (!condition (user_data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      /* Other threads change what we watch without waking the context:
-       * iterate, then wait at most 1 ms for it. */
-      if (!g_main_context_iteration (context, FALSE))
-        {
-          g_autoptr(GSource) timeout = g_timeout_source_new (1);
-
-          g_source_set_callback (timeout, remove_source, NULL, NULL);
-          g_source_attach (timeout, context);
-          g_main_context_iteration (context, TRUE);
-          g_source_destroy (timeout);
-        }
-    }
-}
 
 /* Aborts the process unless disarmed in time: guards calls that block. */
 static GMutex watchdog_mutex;
@@ -77,7 +39,7 @@ static GThread *watchdog_thread;
 static gpointer
 watchdog_run (gpointer data)
 {
-  gint64 deadline = g_get_monotonic_time () + TEST_TIMEOUT_US;
+  gint64 deadline = webrtc_test_deadline ();
 
   g_mutex_lock (&watchdog_mutex);
   while (watchdog_armed)
@@ -325,7 +287,7 @@ peer_call (Peer       *peer,
 {
   PromiseWait wait = { peer, FALSE };
   g_autoptr(GstPromise) promise = gst_promise_new_with_change_func (promise_changed, &wait, NULL);
-  gint64 deadline = g_get_monotonic_time () + TEST_TIMEOUT_US;
+  gint64 deadline = webrtc_test_deadline ();
   const GstStructure *reply;
 
   g_signal_emit_by_name (peer->webrtcbin, signal, arg, promise);
@@ -351,7 +313,7 @@ peer_call (Peer       *peer,
 static void
 peer_wait_gathered (Peer *peer)
 {
-  gint64 deadline = g_get_monotonic_time () + TEST_TIMEOUT_US;
+  gint64 deadline = webrtc_test_deadline ();
 
   g_mutex_lock (&peer->mutex);
   while (!peer->gathered)
@@ -807,7 +769,7 @@ static Server *
 server_new (void)
 {
   Server *server = g_new0 (Server, 1);
-  gint64 deadline = g_get_monotonic_time () + TEST_TIMEOUT_US;
+  gint64 deadline = webrtc_test_deadline ();
 
   g_mutex_init (&server->mutex);
   g_cond_init (&server->cond);
@@ -925,7 +887,7 @@ wait_decoded (Server   *server,
   g_autofree char *what = g_strdup_printf ("the server to decode %d %s frames", target,
                                            video ? "video" : "audio");
 
-  wait_for (decoded_reached, &wait, what);
+  webrtc_test_wait_for (decoded_reached, &wait, what);
 }
 
 /* ---- the runtime ------------------------------------------------------------------------ */
@@ -937,21 +899,11 @@ typedef struct
 } Fixture;
 
 static void
-on_error (SlRuntime  *runtime,
-          const char *id,
-          GError     *error,
-          Fixture    *fixture)
-{
-  g_test_message ("runtime error: %s: %s", id, error->message);
-  g_ptr_array_add (fixture->errors, g_strdup_printf ("%s: %s", id, error->message));
-}
-
-static void
 fixture_init (Fixture *fixture)
 {
   fixture->runtime = sl_runtime_new ();
   fixture->errors = g_ptr_array_new_with_free_func (g_free);
-  g_signal_connect (fixture->runtime, "error", G_CALLBACK (on_error), fixture);
+  webrtc_test_collect_errors (fixture->runtime, fixture->errors);
 }
 
 static void
@@ -973,40 +925,6 @@ fixture_clear (Fixture *fixture)
     fixture_stop (fixture, SL_STOP_IMMEDIATE);
   g_clear_object (&fixture->runtime);
   g_clear_pointer (&fixture->errors, g_ptr_array_unref);
-}
-
-static void
-add (Fixture    *fixture,
-     const char *factory,
-     const char *id,
-     ...)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *added = sl_runtime_add (fixture->runtime, factory, id, &error);
-  const char *name;
-  va_list args;
-
-  g_assert_no_error (error);
-  va_start (args, id);
-  while ((name = va_arg (args, const char *)) != NULL)
-    {
-      const char *value = va_arg (args, const char *);
-
-      sl_runtime_set_from_string (fixture->runtime, id, name, value, &error);
-      g_assert_no_error (error);
-    }
-  va_end (args);
-}
-
-static void
-link_ports (Fixture    *fixture,
-            const char *source,
-            const char *target)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *link = sl_runtime_link (fixture->runtime, source, target, &error);
-
-  g_assert_no_error (error);
 }
 
 static void
@@ -1072,7 +990,7 @@ wait_error (Fixture    *fixture,
   ErrorWait wait = { fixture, id, NULL };
   g_autofree char *what = g_strdup_printf ("an error from %s", id);
 
-  wait_for (error_reported, &wait, what);
+  webrtc_test_wait_for (error_reported, &wait, what);
   return wait.found;
 }
 
@@ -1121,7 +1039,7 @@ wait_property (Fixture    *fixture,
   PropertyWait wait = { fixture, id, property, target };
   g_autofree char *what = g_strdup_printf ("%s's %s to reach %" G_GINT64_FORMAT, id, property, target);
 
-  wait_for (property_reached, &wait, what);
+  webrtc_test_wait_for (property_reached, &wait, what);
 }
 
 /* Every a=candidate line of @sdp is a 127.0.0.1 host candidate; returns
@@ -1178,11 +1096,11 @@ test_whip_publish (void)
                  "credential=\"pa:ss\"; credential-type=\"password\"";
 
   fixture_init (&fixture);
-  add (&fixture, "video-test-source", "video", "is-live", "true", NULL);
-  add (&fixture, "audio-test-source", "audio", "is-live", "true", NULL);
-  add (&fixture, "whip-sink", "publish", "url", url, "token", "secret-token", NULL);
-  link_ports (&fixture, "video", "publish.video");
-  link_ports (&fixture, "audio", "publish.audio");
+  webrtc_test_add (fixture.runtime, "video-test-source", "video", "is-live", "true", NULL);
+  webrtc_test_add (fixture.runtime, "audio-test-source", "audio", "is-live", "true", NULL);
+  webrtc_test_add (fixture.runtime, "whip-sink", "publish", "url", url, "token", "secret-token", NULL);
+  webrtc_test_link (fixture.runtime, "video", "publish.video");
+  webrtc_test_link (fixture.runtime, "audio", "publish.audio");
   start (&fixture);
 
   wait_property (&fixture, "publish", "connected", TRUE);
@@ -1242,9 +1160,9 @@ test_whip_trickle_h264 (void)
   server->etag = "\"trickle-etag\"";
 
   fixture_init (&fixture);
-  add (&fixture, "video-test-source", "video", "is-live", "true", NULL);
-  add (&fixture, "whip-sink", "publish", "url", url, "video-codec", "h264", "trickle", "true", NULL);
-  link_ports (&fixture, "video", "publish.video");
+  webrtc_test_add (fixture.runtime, "video-test-source", "video", "is-live", "true", NULL);
+  webrtc_test_add (fixture.runtime, "whip-sink", "publish", "url", url, "video-codec", "h264", "trickle", "true", NULL);
+  webrtc_test_link (fixture.runtime, "video", "publish.video");
   start (&fixture);
 
   wait_property (&fixture, "publish", "connected", TRUE);
@@ -1297,9 +1215,9 @@ test_whip_redirect (void)
   front->redirect_to = server_url (back, "/ingest/live");
 
   fixture_init (&fixture);
-  add (&fixture, "video-test-source", "video", "is-live", "true", NULL);
-  add (&fixture, "whip-sink", "publish", "url", url, "token", "redirected-token", NULL);
-  link_ports (&fixture, "video", "publish.video");
+  webrtc_test_add (fixture.runtime, "video-test-source", "video", "is-live", "true", NULL);
+  webrtc_test_add (fixture.runtime, "whip-sink", "publish", "url", url, "token", "redirected-token", NULL);
+  webrtc_test_link (fixture.runtime, "video", "publish.video");
   start (&fixture);
 
   wait_property (&fixture, "publish", "connected", TRUE);
@@ -1344,9 +1262,9 @@ test_whip_ice_restart (void)
   gint decoded;
 
   fixture_init (&fixture);
-  add (&fixture, "video-test-source", "video", "is-live", "true", NULL);
-  add (&fixture, "whip-sink", "publish", "url", url, NULL);
-  link_ports (&fixture, "video", "publish.video");
+  webrtc_test_add (fixture.runtime, "video-test-source", "video", "is-live", "true", NULL);
+  webrtc_test_add (fixture.runtime, "whip-sink", "publish", "url", url, NULL);
+  webrtc_test_link (fixture.runtime, "video", "publish.video");
   start (&fixture);
 
   wait_property (&fixture, "publish", "connected", TRUE);
@@ -1425,18 +1343,18 @@ play (gboolean counter_offer)
   server->counter_offer = counter_offer;
 
   fixture_init (&fixture);
-  add (&fixture, "whep-source", "play", "url", url, "token", "viewer", NULL);
-  add (&fixture, "app-sink", "video-out", NULL);
-  add (&fixture, "app-sink", "audio-out", NULL);
-  link_ports (&fixture, "play.video", "video-out");
-  link_ports (&fixture, "play.audio", "audio-out");
+  webrtc_test_add (fixture.runtime, "whep-source", "play", "url", url, "token", "viewer", NULL);
+  webrtc_test_add (fixture.runtime, "app-sink", "video-out", NULL);
+  webrtc_test_add (fixture.runtime, "app-sink", "audio-out", NULL);
+  webrtc_test_link (fixture.runtime, "play.video", "video-out");
+  webrtc_test_link (fixture.runtime, "play.audio", "audio-out");
   start (&fixture);
 
   video_sink = sl_runtime_get_processor (fixture.runtime, "video-out");
   audio_sink = sl_runtime_get_processor (fixture.runtime, "audio-out");
   g_signal_connect (video_sink, "new-sample", G_CALLBACK (on_new_sample), &received[0]);
   g_signal_connect (audio_sink, "new-sample", G_CALLBACK (on_new_sample), &received[1]);
-  wait_for (received_enough, received, "10 decoded video and audio frames from whep-source");
+  webrtc_test_wait_for (received_enough, received, "10 decoded video and audio frames from whep-source");
 
   structure = gst_caps_get_structure (received[0].caps, 0);
   g_assert_cmpstr (gst_structure_get_name (structure), ==, "video/x-raw");
@@ -1548,21 +1466,21 @@ test_errors (void)
   NeighbourWait neighbour;
 
   fixture_init (&fixture);
-  add (&fixture, "test-source", "ticks", "rate", "200", NULL);
-  add (&fixture, "counter-sink", "neighbour", NULL);
-  link_ports (&fixture, "ticks", "neighbour");
-  add (&fixture, "video-test-source", "video", "is-live", "true", NULL);
+  webrtc_test_add (fixture.runtime, "test-source", "ticks", "rate", "200", NULL);
+  webrtc_test_add (fixture.runtime, "counter-sink", "neighbour", NULL);
+  webrtc_test_link (fixture.runtime, "ticks", "neighbour");
+  webrtc_test_add (fixture.runtime, "video-test-source", "video", "is-live", "true", NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *url = cases[i].path != NULL ? server_url (server, cases[i].path) : g_strdup (unreachable);
 
-      add (&fixture, cases[i].factory, cases[i].id, "url", url, "token", "wrong-token", NULL);
+      webrtc_test_add (fixture.runtime, cases[i].factory, cases[i].id, "url", url, "token", "wrong-token", NULL);
       if (g_str_equal (cases[i].factory, "whip-sink"))
         {
           g_autofree char *input = g_strdup_printf ("%s.video", cases[i].id);
 
-          link_ports (&fixture, "video", input);
+          webrtc_test_link (fixture.runtime, "video", input);
         }
     }
   start (&fixture);
@@ -1589,7 +1507,7 @@ test_errors (void)
   /* The neighbour chain and the shared source run on. */
   neighbour.fixture = &fixture;
   neighbour.target = get_int64 (&fixture, "neighbour", "count") + 50;
-  wait_for (neighbour_counted, &neighbour, "the neighbour to count 50 more frames");
+  webrtc_test_wait_for (neighbour_counted, &neighbour, "the neighbour to count 50 more frames");
   g_assert_cmpint (sl_runtime_get_processor_state (fixture.runtime, "neighbour"), ==,
                    SL_PROCESSOR_STATE_RUNNING);
   g_assert_cmpint (sl_runtime_get_processor_state (fixture.runtime, "video"), ==,
@@ -1626,8 +1544,8 @@ test_bad_properties (void)
   g_autoptr(SlGraph) graph = NULL;
 
   fixture_init (&fixture);
-  add (&fixture, "whip-sink", "publish", NULL);
-  add (&fixture, "whep-source", "play", NULL);
+  webrtc_test_add (fixture.runtime, "whip-sink", "publish", NULL);
+  webrtc_test_add (fixture.runtime, "whep-source", "play", NULL);
 
   sl_runtime_set_from_string (fixture.runtime, "publish", "url", "ftp://127.0.0.1/whip", &error);
   g_assert_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE);
