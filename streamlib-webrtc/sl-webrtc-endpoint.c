@@ -593,6 +593,24 @@ sl_webrtc_endpoint_get_limit (SlWebrtcEndpoint *self,
   return limit;
 }
 
+/* Sets max-body-size (@body) or max-sessions; notifies when it changed. */
+static void
+sl_webrtc_endpoint_set_limit (SlWebrtcEndpoint *self,
+                              gboolean          body,
+                              guint             limit)
+{
+  guint *field = body ? &self->max_body_size : &self->max_sessions;
+  gboolean changed;
+
+  g_mutex_lock (&self->mutex);
+  changed = *field != limit;
+  *field = limit;
+  g_mutex_unlock (&self->mutex);
+
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[body ? PROP_MAX_BODY_SIZE : PROP_MAX_SESSIONS]);
+}
+
 /* A chunked body: counted as it comes, not kept beyond the limit. */
 typedef struct
 {
@@ -1847,18 +1865,10 @@ void
 sl_webrtc_endpoint_set_max_sessions (SlWebrtcEndpoint *self,
                                      guint             max_sessions)
 {
-  gboolean changed;
-
   g_return_if_fail (SL_WEBRTC_IS_ENDPOINT (self));
   g_return_if_fail (max_sessions >= 1);
 
-  g_mutex_lock (&self->mutex);
-  changed = self->max_sessions != max_sessions;
-  self->max_sessions = max_sessions;
-  g_mutex_unlock (&self->mutex);
-
-  if (changed)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_SESSIONS]);
+  sl_webrtc_endpoint_set_limit (self, FALSE, max_sessions);
 }
 
 /**
@@ -1894,18 +1904,10 @@ void
 sl_webrtc_endpoint_set_max_body_size (SlWebrtcEndpoint *self,
                                       guint             max_body_size)
 {
-  gboolean changed;
-
   g_return_if_fail (SL_WEBRTC_IS_ENDPOINT (self));
   g_return_if_fail (max_body_size >= 1);
 
-  g_mutex_lock (&self->mutex);
-  changed = self->max_body_size != max_body_size;
-  self->max_body_size = max_body_size;
-  g_mutex_unlock (&self->mutex);
-
-  if (changed)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_BODY_SIZE]);
+  sl_webrtc_endpoint_set_limit (self, TRUE, max_body_size);
 }
 
 /**
