@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdatomic.h>
 
 #include "sl-webrtc-client-processor-private.h"
@@ -221,7 +223,7 @@ sl_webrtc_client_processor_setup (SlProcessor  *processor,
   if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
       if (!sl_whip_client_take_error (client, error))
-        g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "The %s pipeline cannot start", klass->protocol);
+        g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("The %s pipeline cannot start"), klass->protocol);
       goto failed;
     }
 

@@ -64,6 +64,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 #include <sys/socket.h>
 #include <json-glib/json-glib.h>
@@ -1017,7 +1019,7 @@ sl_webrtc_endpoint_negotiated (GObject      *source_object,
     {
       g_clear_pointer (&answer, g_free);
       g_set_error_literal (&error, SL_ERROR, SL_ERROR_INVALID_STATE,
-                           "The session ended while it was negotiated");
+                           _("The session ended while it was negotiated"));
     }
   if (answer != NULL && sl_http_client_gone (msg))
     {
@@ -1026,7 +1028,7 @@ sl_webrtc_endpoint_negotiated (GObject      *source_object,
                sl_webrtc_session_get_id (session));
       g_clear_pointer (&answer, g_free);
       g_set_error_literal (&error, SL_ERROR, SL_ERROR_INVALID_STATE,
-                           "The client closed its connection before the answer");
+                           _("The client closed its connection before the answer"));
     }
   if (error != NULL)
     {
@@ -1564,7 +1566,7 @@ sl_webrtc_endpoint_listen (SlWebrtcEndpoint  *self,
   g_mutex_lock (&self->mutex);
   if (self->listening || self->closed)
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_INVALID_STATE, "The endpoint is %s",
+      g_set_error (error, SL_ERROR, SL_ERROR_INVALID_STATE, _("The endpoint is %s"),
                    self->closed ? "closed" : "already listening");
       g_mutex_unlock (&self->mutex);
       return FALSE;
@@ -1575,13 +1577,13 @@ sl_webrtc_endpoint_listen (SlWebrtcEndpoint  *self,
   if (inet_address == NULL)
     {
       g_set_error (error, SL_ERROR, SL_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not an IP address (give one such as 127.0.0.1 or ::1)", address);
+                   _("“%s” is not an IP address (give one such as 127.0.0.1 or ::1)"), address);
       return FALSE;
     }
   if (port > G_MAXUINT16)
     {
       g_set_error (error, SL_ERROR, SL_ERROR_INVALID_ARGUMENT,
-                   "%u is not a TCP port (0 to 65535; 0 picks a free one)", port);
+                   _("%u is not a TCP port (0 to 65535; 0 picks a free one)"), port);
       return FALSE;
     }
 
@@ -1593,7 +1595,7 @@ sl_webrtc_endpoint_listen (SlWebrtcEndpoint  *self,
       !g_socket_listen (socket, &local_error) ||
       (local = g_socket_get_local_address (socket, &local_error)) == NULL)
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "Cannot listen on %s port %u: %s",
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("Cannot listen on %s port %u: %s"),
                    address, port, local_error->message);
       return FALSE;
     }
@@ -1608,7 +1610,7 @@ sl_webrtc_endpoint_listen (SlWebrtcEndpoint  *self,
   self->thread = g_thread_try_new ("sl-webrtc-endpoint", sl_webrtc_endpoint_thread, self, &local_error);
   if (self->thread == NULL)
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "Cannot start the endpoint's thread: %s",
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("Cannot start the endpoint's thread: %s"),
                    local_error->message);
       return FALSE;
     }
@@ -1628,7 +1630,7 @@ sl_webrtc_endpoint_listen (SlWebrtcEndpoint  *self,
   if (start_error != NULL)
     {
       g_thread_join (g_steal_pointer (&self->thread));
-      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "Cannot serve on %s port %u: %s",
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("Cannot serve on %s port %u: %s"),
                    address, port, start_error->message);
       g_error_free (start_error);
       return FALSE;

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <gst/gst.h>
 
 #include "sl-webrtc-processors-private.h"
@@ -56,7 +58,7 @@ sl_webrtc_register_processors (SlRegistry  *registry,
 
   if (!gst_is_initialized () && !gst_init_check (NULL, NULL, &init_error))
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_PLUGIN, "Cannot initialise GStreamer: %s",
+      g_set_error (error, SL_ERROR, SL_ERROR_PLUGIN, _("Cannot initialise GStreamer: %s"),
                    init_error->message);
       return FALSE;
     }

@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "sl-webrtc-session-private.h"
@@ -50,7 +52,7 @@ sl_webrtc_session_host_check_running (SlWebrtcSessionHost  *self,
   if (running)
     return TRUE;
 
-  g_set_error (error, SL_ERROR, SL_ERROR_INVALID_STATE, "%s node “%s” is not running",
+  g_set_error (error, SL_ERROR, SL_ERROR_INVALID_STATE, _("%s node “%s” is not running"),
                sl_webrtc_session_host_get_kind (self) == SL_WEBRTC_SESSION_WHIP ? "WHIP" : "WHEP",
                sl_processor_get_id (SL_PROCESSOR (self)));
   return FALSE;
@@ -260,7 +262,7 @@ sl_webrtc_session_new (SlWebrtcSessionKind   kind,
   if (self->webrtcbin == NULL)
     {
       g_set_error_literal (error, SL_ERROR, SL_ERROR_PLUGIN,
-                           "The GStreamer element webrtcbin is not installed");
+                           _("The GStreamer element webrtcbin is not installed"));
       return NULL;
     }
   gst_object_ref (self->webrtcbin);
@@ -427,7 +429,7 @@ sl_webrtc_session_negotiate (SlWebrtcSession  *self,
 
   if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "The session's GStreamer pipeline cannot play");
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("The session's GStreamer pipeline cannot play"));
       return NULL;
     }
 
@@ -486,7 +488,7 @@ sl_webrtc_session_negotiate_thread (GTask        *task,
     {
       g_clear_pointer (&answer, g_free);
       g_set_error_literal (&error, SL_ERROR, SL_ERROR_INVALID_STATE,
-                           "The session was closed while it was negotiated");
+                           _("The session was closed while it was negotiated"));
     }
   g_mutex_unlock (&self->mutex);
 
@@ -552,7 +554,7 @@ sl_webrtc_session_add_remote_candidates (SlWebrtcSession  *self,
 
   if (sl_webrtc_session_is_closed (self))
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_INVALID_STATE, "Session %s is closed", self->id);
+      g_set_error (error, SL_ERROR, SL_ERROR_INVALID_STATE, _("Session %s is closed"), self->id);
       return FALSE;
     }
 
@@ -568,7 +570,7 @@ sl_webrtc_session_add_remote_candidates (SlWebrtcSession  *self,
       (g_strcmp0 (ufrag, offer_ufrag) != 0 || (pwd != NULL && g_strcmp0 (pwd, offer_pwd) != 0)))
     {
       g_set_error_literal (error, SL_ERROR, SL_ERROR_INVALID_ARGUMENT,
-                           "ICE restarts are not supported (the fragment has new ICE credentials)");
+                           _("ICE restarts are not supported (the fragment has new ICE credentials)"));
       return FALSE;
     }
 

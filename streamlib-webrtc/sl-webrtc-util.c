@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 #include <gio/gio.h>
 
@@ -57,7 +59,7 @@ sl_ice_server_fail (SlIceServer  *server,
 {
   sl_ice_server_clear (server);
   g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE,
-               "“%s” is not a usable ICE server URL: %s", url, why);
+               _("“%s” is not a usable ICE server URL: %s"), url, why);
   return FALSE;
 }
 
@@ -223,14 +225,14 @@ sl_webrtc_check_http_url (const char  *url,
 
   if (url == NULL || *url == '\0')
     {
-      g_set_error_literal (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE, "The URL is empty");
+      g_set_error_literal (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE, _("The URL is empty"));
       return FALSE;
     }
 
   uri = g_uri_parse (url, G_URI_FLAGS_NONE, &parse_error);
   if (uri == NULL)
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE, "“%s” is not a URL: %s", url,
+      g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE, _("“%s” is not a URL: %s"), url,
                    parse_error->message);
       return FALSE;
     }
@@ -239,12 +241,12 @@ sl_webrtc_check_http_url (const char  *url,
   if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
     {
       g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE,
-                   "“%s” is not an http:// or https:// URL", url);
+                   _("“%s” is not an http:// or https:// URL"), url);
       return FALSE;
     }
   if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE, "“%s” has no host", url);
+      g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE, _("“%s” has no host"), url);
       return FALSE;
     }
 
@@ -285,7 +287,7 @@ sl_webrtc_configure_ice (GstElement          *webrtcbin,
   g_object_get (webrtcbin, "ice-agent", &ice, NULL);
   if (ice == NULL)
     {
-      g_set_error_literal (error, SL_ERROR, SL_ERROR_FAILED, "webrtcbin has no ICE agent");
+      g_set_error_literal (error, SL_ERROR, SL_ERROR_FAILED, _("webrtcbin has no ICE agent"));
       return FALSE;
     }
 
@@ -305,7 +307,7 @@ sl_webrtc_configure_ice (GstElement          *webrtcbin,
       if (!added)
         {
           g_set_error_literal (error, SL_ERROR, SL_ERROR_FAILED,
-                               "The ICE agent refused 127.0.0.1 as a local address");
+                               _("The ICE agent refused 127.0.0.1 as a local address"));
           return FALSE;
         }
     }
@@ -335,7 +337,7 @@ sl_webrtc_configure_ice (GstElement          *webrtcbin,
           if (!added)
             {
               g_set_error (error, SL_ERROR, SL_ERROR_FAILED,
-                           "webrtcbin refused the TURN server %s", ice_servers[i]);
+                           _("webrtcbin refused the TURN server %s"), ice_servers[i]);
               sl_ice_server_clear (&server);
               return FALSE;
             }
@@ -532,7 +534,7 @@ sl_webrtc_promise_call (GstElement    *webrtcbin,
   if (!done)
     {
       gst_promise_interrupt (promise);
-      g_set_error (error, SL_ERROR, SL_ERROR_TIMEOUT, "webrtcbin did not %s within %u ms", what,
+      g_set_error (error, SL_ERROR, SL_ERROR_TIMEOUT, _("webrtcbin did not %s within %u ms"), what,
                    (guint) (timeout / 1000));
       return FALSE;
     }
@@ -540,7 +542,7 @@ sl_webrtc_promise_call (GstElement    *webrtcbin,
   /* Replied, interrupted or expired: not pending any more, so no wait. */
   if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "webrtcbin could not %s", what);
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("webrtcbin could not %s"), what);
       return FALSE;
     }
 
@@ -548,7 +550,7 @@ sl_webrtc_promise_call (GstElement    *webrtcbin,
   if (answer != NULL && gst_structure_has_field (answer, "error"))
     {
       gst_structure_get (answer, "error", G_TYPE_ERROR, &webrtc_error, NULL);
-      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "webrtcbin could not %s: %s", what,
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("webrtcbin could not %s: %s"), what,
                    webrtc_error != NULL ? webrtc_error->message : "unknown error");
       return FALSE;
     }
@@ -582,7 +584,7 @@ sl_webrtc_create_description (GstElement          *webrtcbin,
     gst_structure_get (reply, offer ? "offer" : "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION,
                        &description, NULL);
   if (description == NULL)
-    g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "webrtcbin created no %s",
+    g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("webrtcbin created no %s"),
                  offer ? "offer" : "answer");
 
   return description;
@@ -826,7 +828,7 @@ sl_webrtc_ice_gatherer_wait (SlWebrtcIceGatherer *gatherer,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  g_set_error (error, SL_ERROR, SL_ERROR_TIMEOUT, "ICE gathering did not complete within %u ms",
+  g_set_error (error, SL_ERROR, SL_ERROR_TIMEOUT, _("ICE gathering did not complete within %u ms"),
                (guint) (timeout / 1000));
   return FALSE;
 }
@@ -913,24 +915,24 @@ sl_webrtc_sdp_parse (const char        *text,
 
   if (text == NULL || *text == '\0' || strspn (text, " \t\r\n") == strlen (text))
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_PARSE, "The SDP %s is empty", kind);
+      g_set_error (error, SL_ERROR, SL_ERROR_PARSE, _("The SDP %s is empty"), kind);
       return NULL;
     }
   if (!g_str_has_prefix (text, "v="))
     {
       g_set_error (error, SL_ERROR, SL_ERROR_PARSE,
-                   "The SDP %s does not start with a version line (v=0)", kind);
+                   _("The SDP %s does not start with a version line (v=0)"), kind);
       return NULL;
     }
   if (gst_sdp_message_new_from_text (text, &sdp) != GST_SDP_OK)
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_PARSE, "The SDP %s cannot be parsed", kind);
+      g_set_error (error, SL_ERROR, SL_ERROR_PARSE, _("The SDP %s cannot be parsed"), kind);
       return NULL;
     }
 
   if (gst_sdp_message_medias_len (sdp) == 0)
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_PARSE, "The SDP %s has no media section (m= line)", kind);
+      g_set_error (error, SL_ERROR, SL_ERROR_PARSE, _("The SDP %s has no media section (m= line)"), kind);
       gst_sdp_message_free (sdp);
       return NULL;
     }
@@ -953,7 +955,7 @@ sl_webrtc_sdp_parse (const char        *text,
 
       if (missing != NULL)
         {
-          g_set_error (error, SL_ERROR, SL_ERROR_PARSE, "Media section %u (%s) of the SDP %s lacks %s",
+          g_set_error (error, SL_ERROR, SL_ERROR_PARSE, _("Media section %u (%s) of the SDP %s lacks %s"),
                        i, gst_sdp_media_get_media (media) != NULL ? gst_sdp_media_get_media (media) : "?",
                        kind, missing);
           gst_sdp_message_free (sdp);
@@ -1202,7 +1204,7 @@ sl_webrtc_trickle_parse (const char           *fragment,
       if (strlen (line) < 2 || line[1] != '=' || !g_ascii_isalpha (line[0]))
         {
           g_set_error (error, SL_ERROR, SL_ERROR_PARSE,
-                       "Line %u of the trickle-ice-sdpfrag is not an SDP line: “%.60s”", n + 1, line);
+                       _("Line %u of the trickle-ice-sdpfrag is not an SDP line: “%.60s”"), n + 1, line);
           return NULL;
         }
 
@@ -1234,7 +1236,7 @@ sl_webrtc_trickle_parse (const char           *fragment,
           if (section < 0)
             {
               g_set_error (error, SL_ERROR, SL_ERROR_PARSE,
-                           "Line %u of the trickle-ice-sdpfrag has a candidate outside a media section (m= line)",
+                           _("Line %u of the trickle-ice-sdpfrag has a candidate outside a media section (m= line)"),
                            n + 1);
               return NULL;
             }
@@ -1254,7 +1256,7 @@ sl_webrtc_trickle_parse (const char           *fragment,
       if (index < 0)
         {
           g_set_error (error, SL_ERROR, SL_ERROR_PARSE,
-                       "The trickle-ice-sdpfrag names a media section (a=mid:%s) the session does not have",
+                       _("The trickle-ice-sdpfrag names a media section (a=mid:%s) the session does not have"),
                        candidate->mid);
           return NULL;
         }
@@ -1498,16 +1500,16 @@ sl_webrtc_error_from_status (const char *what,
     url = "(no URL)";
 
   if (status == 0)
-    return g_error_new (SL_ERROR, code, "%s %s cannot be reached: %s", what, url,
+    return g_error_new (SL_ERROR, code, _("%s %s cannot be reached: %s"), what, url,
                         *clean_reason != '\0' ? clean_reason : "no answer");
 
   if (*clean_reason == '\0')
     sl_set_str (&clean_reason, soup_status_get_phrase (status));
 
   if (*clean_body != '\0')
-    return g_error_new (SL_ERROR, code, "%s %s answered %u %s: %s", what, url, status,
+    return g_error_new (SL_ERROR, code, _("%s %s answered %u %s: %s"), what, url, status,
                         clean_reason != NULL ? clean_reason : "", clean_body);
 
-  return g_error_new (SL_ERROR, code, "%s %s answered %u %s", what, url, status,
+  return g_error_new (SL_ERROR, code, _("%s %s answered %u %s"), what, url, status,
                       clean_reason != NULL ? clean_reason : "");
 }

@@ -28,6 +28,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdatomic.h>
 #include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
@@ -137,7 +139,7 @@ sl_whep_serve_bus_handler (GstBus     *bus,
       g_mutex_lock (&self->mutex);
       if (self->pipeline_error == NULL)
         self->pipeline_error = g_error_new (SL_ERROR, SL_ERROR_FAILED,
-                                            "The WHEP encoder failed: %s (from %s)",
+                                            _("The WHEP encoder failed: %s (from %s)"),
                                             error != NULL ? error->message : "unknown error",
                                             GST_MESSAGE_SRC_NAME (message));
       g_mutex_unlock (&self->mutex);
@@ -286,7 +288,7 @@ sl_whep_serve_setup (SlProcessor  *processor,
                                     NULL, GST_PARSE_FLAG_FATAL_ERRORS, &parse_error);
   if (pipeline == NULL)
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "Cannot build the WHEP encoder: %s",
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("Cannot build the WHEP encoder: %s"),
                    parse_error != NULL ? parse_error->message : "unknown error");
       return FALSE;
     }
@@ -308,7 +310,7 @@ sl_whep_serve_setup (SlProcessor  *processor,
 
   if (gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
-      g_set_error_literal (error, SL_ERROR, SL_ERROR_FAILED, "The WHEP encoder pipeline cannot play");
+      g_set_error_literal (error, SL_ERROR, SL_ERROR_FAILED, _("The WHEP encoder pipeline cannot play"));
       sl_whep_serve_stop_pipeline (self);
       return FALSE;
     }
@@ -441,7 +443,7 @@ sl_whep_serve_add_branch (SlWhepServe  *self,
   payloader = gst_element_factory_make (payloader_name, NULL);
   if (appsrc == NULL || payloader == NULL)
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_PLUGIN, "The GStreamer element %s is not installed",
+      g_set_error (error, SL_ERROR, SL_ERROR_PLUGIN, _("The GStreamer element %s is not installed"),
                    appsrc == NULL ? "appsrc" : payloader_name);
       gst_clear_object (&appsrc);
       gst_clear_object (&payloader);
@@ -465,7 +467,7 @@ sl_whep_serve_add_branch (SlWhepServe  *self,
   gst_bin_add_many (GST_BIN (pipeline), appsrc, payloader, NULL);
   if (!gst_element_link (appsrc, payloader))
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "Cannot link appsrc to %s", payloader_name);
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("Cannot link appsrc to %s"), payloader_name);
       return NULL;
     }
 
@@ -478,7 +480,7 @@ sl_whep_serve_add_branch (SlWhepServe  *self,
   src_pad = gst_element_get_static_pad (payloader, "src");
   if (sink_pad == NULL || gst_pad_link (src_pad, sink_pad) != GST_PAD_LINK_OK)
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "Cannot link %s to webrtcbin", payloader_name);
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("Cannot link %s to webrtcbin"), payloader_name);
       return NULL;
     }
   g_object_get (sink_pad, "transceiver", &transceiver, NULL);
@@ -528,7 +530,7 @@ sl_whep_serve_attach (SlWebrtcSessionHost  *host,
   if (video_pt < 0 && audio_pt < 0)
     {
       g_set_error (error, SL_ERROR, SL_ERROR_INVALID_ARGUMENT,
-                   "The offer has neither VP8 video nor Opus audio, which are what node “%s” sends",
+                   _("The offer has neither VP8 video nor Opus audio, which are what node “%s” sends"),
                    sl_processor_get_id (SL_PROCESSOR (self)));
       return FALSE;
     }

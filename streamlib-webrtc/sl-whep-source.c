@@ -39,6 +39,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <gst/app/gstappsink.h>
 
 #include "sl-webrtc-processors-private.h"
@@ -298,7 +300,7 @@ sl_whep_source_add_transceiver (GstElement  *webrtcbin,
                          &transceiver);
   if (transceiver == NULL)
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "webrtcbin refused a receive-only %s transceiver", what);
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("webrtcbin refused a receive-only %s transceiver"), what);
       return FALSE;
     }
   return TRUE;
@@ -320,7 +322,7 @@ sl_whep_source_renew (SlWhipClient  *client,
   pipeline = sl_webrtc_client_processor_dup_pipeline (SL_WEBRTC_CLIENT_PROCESSOR (self));
   if (pipeline == NULL)
     {
-      g_set_error_literal (error, SL_ERROR, SL_ERROR_INVALID_STATE, "The WHEP pipeline is stopping");
+      g_set_error_literal (error, SL_ERROR, SL_ERROR_INVALID_STATE, _("The WHEP pipeline is stopping"));
       return NULL;
     }
 
@@ -331,7 +333,7 @@ sl_whep_source_renew (SlWhipClient  *client,
   gst_bin_add (GST_BIN (pipeline), webrtcbin);
   if (!gst_element_sync_state_with_parent (webrtcbin))
     {
-      g_set_error_literal (error, SL_ERROR, SL_ERROR_FAILED, "A new webrtcbin cannot start");
+      g_set_error_literal (error, SL_ERROR, SL_ERROR_FAILED, _("A new webrtcbin cannot start"));
       gst_bin_remove (GST_BIN (pipeline), webrtcbin);
       gst_object_unref (webrtcbin);
       return NULL;

@@ -21,6 +21,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdatomic.h>
 #include <string.h>
 
@@ -263,7 +265,7 @@ sl_whip_client_send (SlWhipClient  *self,
       if (message == NULL)
         {
           g_set_error (error, SL_ERROR, SL_ERROR_INVALID_ARGUMENT,
-                       "%s URL “%s” is not a valid http:// or https:// URL", self->what, current);
+                       _("%s URL “%s” is not a valid http:// or https:// URL"), self->what, current);
           return NULL;
         }
 
@@ -311,13 +313,13 @@ sl_whip_client_send (SlWhipClient  *self,
       location = soup_message_headers_get_one (soup_message_get_response_headers (message), "Location");
       if (location == NULL)
         {
-          g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "%s %s answered %u %s without a Location header",
+          g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("%s %s answered %u %s without a Location header"),
                        self->what, current, status, soup_status_get_phrase (status));
           return NULL;
         }
       if (redirects == SL_WHIP_MAX_REDIRECTS)
         {
-          g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "%s %s redirected %s more than %u times",
+          g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("%s %s redirected %s more than %u times"),
                        self->what, url, method, SL_WHIP_MAX_REDIRECTS);
           return NULL;
         }
@@ -328,7 +330,7 @@ sl_whip_client_send (SlWhipClient  *self,
 
         if (next == NULL)
           {
-            g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "%s %s redirected to an invalid URL “%s”: %s",
+            g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("%s %s redirected to an invalid URL “%s”: %s"),
                          self->what, current, location, uri_error->message);
             return NULL;
           }
@@ -365,7 +367,7 @@ sl_whip_client_take_resource (SlWhipClient  *self,
   if (location == NULL)
     {
       g_set_error (error, SL_ERROR, SL_ERROR_FAILED,
-                   "%s %s answered %u %s without a Location header: the session cannot be addressed",
+                   _("%s %s answered %u %s without a Location header: the session cannot be addressed"),
                    self->what, answered_url, soup_message_get_status (message),
                    soup_status_get_phrase (soup_message_get_status (message)));
       return FALSE;
@@ -374,7 +376,7 @@ sl_whip_client_take_resource (SlWhipClient  *self,
   resource = g_uri_resolve_relative (answered_url, location, G_URI_FLAGS_NONE, &uri_error);
   if (resource == NULL)
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "%s %s answered with an invalid Location “%s”: %s",
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("%s %s answered with an invalid Location “%s”: %s"),
                    self->what, answered_url, location, uri_error->message);
       return FALSE;
     }
@@ -423,7 +425,7 @@ sl_whip_client_on_connection_state (GObject    *webrtcbin,
 
   if (connection == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED || ice == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED)
     sl_whip_client_fail (self, g_error_new (SL_ERROR, SL_ERROR_FAILED,
-                                            "The WebRTC connection with %s %s failed (%s)",
+                                            _("The WebRTC connection with %s %s failed (%s)"),
                                             self->what, self->url,
                                             ice == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED
                                               ? "no ICE candidate pair works" : "DTLS"));
@@ -531,7 +533,7 @@ sl_whip_client_prefix_error (SlWhipClient  *self,
                              GError       **error)
 {
   if (error != NULL && *error != NULL && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_prefix_error (error, "Negotiating with %s %s: ", self->what, self->url);
+    g_prefix_error (error, _("Negotiating with %s %s: "), self->what, self->url);
   return FALSE;
 }
 
@@ -561,7 +563,7 @@ sl_whip_client_answer_counter_offer (SlWhipClient  *self,
   offer = sl_webrtc_sdp_parse (body, GST_WEBRTC_SDP_TYPE_OFFER, &parse_error);
   if (offer == NULL)
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "%s %s answered 406 with an unusable SDP counter-offer: %s",
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("%s %s answered 406 with an unusable SDP counter-offer: %s"),
                    self->what, answered_url, parse_error->message);
       return FALSE;
     }
@@ -603,7 +605,7 @@ sl_whip_client_answer_counter_offer (SlWhipClient  *self,
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (patch)))
     {
       g_propagate_error (error, sl_whip_client_status_error (self, patch, patched_url, reply));
-      g_prefix_error (error, "Sending the answer to a counter-offer: ");
+      g_prefix_error (error, _("Sending the answer to a counter-offer: "));
       return FALSE;
     }
   sl_whip_client_update_etag (self, patch);
@@ -660,7 +662,7 @@ sl_whip_client_do_negotiate (SlWhipClient  *self,
       answer = sl_webrtc_sdp_parse (body, GST_WEBRTC_SDP_TYPE_ANSWER, &parse_error);
       if (answer == NULL)
         {
-          g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "%s %s answered %u with an unusable SDP answer: %s",
+          g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("%s %s answered %u with an unusable SDP answer: %s"),
                        self->what, answered_url, status, parse_error->message);
           return FALSE;
         }
@@ -899,7 +901,7 @@ sl_whip_client_do_restart (SlWhipClient  *self,
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
     {
       g_propagate_error (error, sl_whip_client_status_error (self, message, answered_url, reply));
-      g_prefix_error (error, "Restarting ICE: ");
+      g_prefix_error (error, _("Restarting ICE: "));
       return FALSE;
     }
 
@@ -908,7 +910,7 @@ sl_whip_client_do_restart (SlWhipClient  *self,
     g_object_get (self->webrtcbin, "remote-description", &remote, NULL);
   if (remote == NULL)
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "Restarting ICE with %s %s: no remote description",
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("Restarting ICE with %s %s: no remote description"),
                    self->what, self->url);
       return FALSE;
     }
@@ -918,7 +920,7 @@ sl_whip_client_do_restart (SlWhipClient  *self,
   if (remote_candidates == NULL || remote_ufrag == NULL || remote_pwd == NULL)
     {
       g_set_error (error, SL_ERROR, SL_ERROR_FAILED,
-                   "%s %s answered the ICE restart without new ICE credentials%s%s", self->what,
+                   _("%s %s answered the ICE restart without new ICE credentials%s%s"), self->what,
                    answered_url, parse_error != NULL ? ": " : "",
                    parse_error != NULL ? parse_error->message : "");
       return FALSE;
@@ -980,7 +982,7 @@ sl_whip_client_close_task (SlWhipClient *self)
       if (message != NULL && !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (message)))
         error = sl_whip_client_status_error (self, message, answered_url, reply);
       if (error != NULL)
-        g_prefix_error (&error, "Ending the session: ");
+        g_prefix_error (&error, _("Ending the session: "));
     }
 
   sl_whip_client_release_webrtcbin (self);
@@ -1010,7 +1012,7 @@ sl_whip_client_bus_sync (GstBus     *bus,
 
       gst_message_parse_error (message, &error, &debug);
       sl_whip_client_fail (self, g_error_new (SL_ERROR, SL_ERROR_FAILED,
-                                              "GStreamer failed in the %s session with %s: %s (%s)",
+                                              _("GStreamer failed in the %s session with %s: %s (%s)"),
                                               self->what, self->url, error->message, path));
     }
 
@@ -1080,7 +1082,7 @@ sl_whip_client_make_webrtcbin (SlWhipClient        *self,
   if (webrtcbin == NULL)
     {
       g_set_error_literal (error, SL_ERROR, SL_ERROR_FAILED,
-                           "The GStreamer element webrtcbin is not installed (gst-plugins-bad)");
+                           _("The GStreamer element webrtcbin is not installed (gst-plugins-bad)"));
       return NULL;
     }
   gst_object_ref_sink (webrtcbin);
@@ -1287,7 +1289,7 @@ sl_whip_client_close (SlWhipClient  *self,
     {
       /* Left to finish alone: it holds its own reference. */
       g_clear_pointer (&self->thread, g_thread_unref);
-      g_set_error (error, SL_ERROR, SL_ERROR_TIMEOUT, "The %s session with %s did not end within %u ms",
+      g_set_error (error, SL_ERROR, SL_ERROR_TIMEOUT, _("The %s session with %s did not end within %u ms"),
                    self->what, self->url, (guint) (timeout / 1000));
       return FALSE;
     }

@@ -23,6 +23,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdatomic.h>
 #include <gst/app/gstappsink.h>
 
@@ -357,7 +359,7 @@ sl_whip_ingest_attach (SlWebrtcSessionHost  *host,
   if (self->publisher != NULL)
     {
       g_set_error (error, SL_ERROR, SL_ERROR_PORT_IN_USE,
-                   "WHIP node “%s” already has a publisher (session %s)",
+                   _("WHIP node “%s” already has a publisher (session %s)"),
                    sl_processor_get_id (SL_PROCESSOR (self)),
                    sl_webrtc_session_get_id (self->publisher));
       g_mutex_unlock (&self->mutex);

@@ -46,6 +46,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <gst/app/gstappsrc.h>
 
 #include "sl-webrtc-processors-private.h"
@@ -113,7 +115,7 @@ sl_whip_sink_check_codec (const char  *value,
     return TRUE;
 
   g_set_error (error, SL_ERROR, SL_ERROR_INVALID_PROPERTY_VALUE,
-               "“%s” is not a video codec whip-sink sends: use vp8 or h264", value);
+               _("“%s” is not a video codec whip-sink sends: use vp8 or h264"), value);
   return FALSE;
 }
 
@@ -155,7 +157,7 @@ sl_whip_sink_branch (SlWhipSink  *self,
       if (encoder == NULL)
         {
           g_set_error_literal (error, SL_ERROR, SL_ERROR_FAILED,
-                               "No H.264 encoder is installed (x264enc or openh264enc); use video-codec=vp8");
+                               _("No H.264 encoder is installed (x264enc or openh264enc); use video-codec=vp8"));
           return NULL;
         }
 
@@ -197,7 +199,7 @@ sl_whip_sink_add_input (SlWhipSink       *self,
                                                 &parse_error);
   if (branch == NULL)
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "Cannot build the %s encoder “%s”: %s", input->name,
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("Cannot build the %s encoder “%s”: %s"), input->name,
                    description, parse_error->message);
       return FALSE;
     }
@@ -223,7 +225,7 @@ sl_whip_sink_add_input (SlWhipSink       *self,
   gst_bin_add_many (GST_BIN (pipeline), appsrc, branch, filter, NULL);
   if (!gst_element_link_many (appsrc, branch, filter, NULL))
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "Cannot link the %s encoder “%s”", input->name, description);
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("Cannot link the %s encoder “%s”"), input->name, description);
       return FALSE;
     }
 
@@ -231,7 +233,7 @@ sl_whip_sink_add_input (SlWhipSink       *self,
   srcpad = gst_element_get_static_pad (filter, "src");
   if (sinkpad == NULL || gst_pad_link (srcpad, sinkpad) != GST_PAD_LINK_OK)
     {
-      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, "Cannot link the %s encoder to webrtcbin", input->name);
+      g_set_error (error, SL_ERROR, SL_ERROR_FAILED, _("Cannot link the %s encoder to webrtcbin"), input->name);
       return FALSE;
     }
 
@@ -284,7 +286,7 @@ sl_whip_sink_prepare (SlWebrtcClientProcessor  *processor,
   if (!any)
     {
       g_set_error_literal (error, SL_ERROR, SL_ERROR_INVALID_STATE,
-                           "Nothing to publish: link the video or the audio input (or both)");
+                           _("Nothing to publish: link the video or the audio input (or both)"));
       return FALSE;
     }
 
