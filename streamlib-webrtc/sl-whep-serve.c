@@ -47,6 +47,7 @@ typedef struct
   SlWebrtcSession *session;       /* the fan-out list's reference */
   GstElement      *video;         /* the viewer's appsrcs, or NULL */
   GstElement      *audio;
+  gboolean         connected;     /* its peer connection formed */
   gboolean         keyframe_seen; /* video: nothing is sent before one */
 } SlWhepViewer;
 
@@ -174,6 +175,7 @@ sl_whep_serve_new_encoded (GstAppSink *appsink,
   GstBuffer *buffer;
   GstCaps *caps;
   gboolean keyframe;
+  gboolean newly_connected = FALSE;
 
   if (sample == NULL)
     return GST_FLOW_FLUSHING;
@@ -192,6 +194,17 @@ sl_whep_serve_new_encoded (GstAppSink *appsink,
 
       if (appsrc == NULL)
         continue;
+      /* Nothing goes to a viewer before its peer connection forms: frames
+       * queued in webrtcbin ahead of the transport are stale when it
+       * connects, and webrtcbin 1.22 could leave a branch fed that early
+       * stalled. Once connected, it starts from a key frame asked for then. */
+      if (!viewer->connected)
+        {
+          if (!sl_webrtc_session_has_connected (viewer->session))
+            continue;
+          viewer->connected = TRUE;
+          newly_connected = TRUE;
+        }
       if (is_video && !viewer->keyframe_seen)
         {
           if (!keyframe)
@@ -206,6 +219,9 @@ sl_whep_serve_new_encoded (GstAppSink *appsink,
       gst_app_src_push_sample (GST_APP_SRC (appsrc), copy);
     }
   g_mutex_unlock (&self->mutex);
+
+  if (newly_connected)
+    sl_whep_serve_request_keyframe (self);
 
   return GST_FLOW_OK;
 }
@@ -580,8 +596,7 @@ sl_whep_serve_attach (SlWebrtcSessionHost  *host,
            sl_webrtc_session_get_id (session), sl_processor_get_id (SL_PROCESSOR (self)),
            video_pt, audio_pt);
 
-  /* The newcomer needs a key frame to start from. */
-  sl_whep_serve_request_keyframe (self);
+  /* Its key frame is asked for once it connects (see new_encoded). */
   return TRUE;
 }
 

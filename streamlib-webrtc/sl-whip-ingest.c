@@ -50,6 +50,7 @@ typedef struct
   SlWebrtcSession *publisher;    /* the connected publisher, if any */
   GQueue           queue;        /* SlIngestItem*, at most SL_WHIP_INGEST_QUEUE */
   GstClockTime     next_pts;     /* past the last frame sent, any publisher */
+  GstClockTime     last_pts[2];  /* the last frame sent, video and audio */
 
   atomic_int_fast64_t video_frames;
   atomic_int_fast64_t audio_frames;
@@ -110,6 +111,7 @@ sl_whip_ingest_restamp (SlWhipIngest *self,
   GstBuffer *buffer = gst_sample_get_buffer (item->sample);
   g_autoptr(GstBuffer) copy = NULL;
   GstClockTime pts, duration;
+  GstClockTime *last_pts = &self->last_pts[item->video ? 0 : 1];
   GstSample *restamped;
 
   if (buffer == NULL || !GST_BUFFER_PTS_IS_VALID (buffer))
@@ -125,12 +127,19 @@ sl_whip_ingest_restamp (SlWhipIngest *self,
     {
       duration = GST_BUFFER_DURATION_IS_VALID (buffer) ? GST_BUFFER_DURATION (buffer) : 0;
       self->next_pts = MAX (self->next_pts, pts + duration);
+      *last_pts = pts;
       return;
     }
 
-  /* The data is shared, not copied. */
+  /* The data is shared, not copied. The offset was taken from the first
+   * frame of either stream: the other stream's first frames may land a
+   * little before that stream's last frame of the previous publisher, and
+   * are held at it so that each output's time never goes back. */
   copy = gst_buffer_copy (buffer);
   GST_BUFFER_PTS (copy) = (GstClockTime) MAX ((GstClockTimeDiff) pts + link->offset, 0);
+  if (GST_CLOCK_TIME_IS_VALID (*last_pts) && GST_BUFFER_PTS (copy) < *last_pts)
+    GST_BUFFER_PTS (copy) = *last_pts;
+  *last_pts = GST_BUFFER_PTS (copy);
   if (GST_BUFFER_DTS_IS_VALID (copy))
     GST_BUFFER_DTS (copy) = (GstClockTime) MAX ((GstClockTimeDiff) GST_BUFFER_DTS (copy) + link->offset, 0);
   duration = GST_BUFFER_DURATION_IS_VALID (copy) ? GST_BUFFER_DURATION (copy) : 0;
@@ -501,6 +510,7 @@ sl_whip_ingest_init (SlWhipIngest *self)
 {
   g_mutex_init (&self->mutex);
   g_queue_init (&self->queue);
+  self->last_pts[0] = self->last_pts[1] = GST_CLOCK_TIME_NONE;
   atomic_init (&self->video_frames, 0);
   atomic_init (&self->audio_frames, 0);
   atomic_init (&self->dropped, 0);
