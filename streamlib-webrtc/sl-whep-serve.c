@@ -15,9 +15,10 @@
  * so a viewer that joins, stalls or leaves touches nothing but its own
  * pipeline and one entry of the fan-out list; payloading per viewer lets
  * each one keep the payload types its offer chose. While nobody watches,
- * process() drops the input instead of encoding it; a viewer that joins, or
- * asks for a picture (RTCP PLI/FIR), gets a key frame requested from the
- * encoder, and receives nothing before one.
+ * process() drops the input instead of encoding it. A viewer receives
+ * nothing until its peer connection forms; then, or when it asks for a
+ * picture (RTCP PLI/FIR), a key frame is requested from the encoder, and it
+ * receives nothing before one.
  *
  * process() never blocks: the encoder's appsrcs drop their oldest frames
  * when full, and so do the viewers' appsrcs (a slow viewer loses frames,
