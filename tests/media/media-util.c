@@ -4,6 +4,7 @@
  */
 
 #include "media-util.h"
+#include "test-watchdog.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -303,53 +304,16 @@ media_get_int64 (MediaFixture *fixture,
 
 /* ---- watchdog ----------------------------------------------------------- */
 
-static GMutex watchdog_mutex;
-static GCond watchdog_cond;
-static gboolean watchdog_armed;
-static char *watchdog_what;
-static GThread *watchdog_thread;
-
-static gpointer
-watchdog_run (gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + MEDIA_TIMEOUT_US;
-
-  g_mutex_lock (&watchdog_mutex);
-  while (watchdog_armed)
-    if (!g_cond_wait_until (&watchdog_cond, &watchdog_mutex, deadline))
-      {
-        if (!watchdog_armed)
-          break;
-        g_printerr ("Bail out! Timed out %s\n", watchdog_what);
-        abort ();
-      }
-  g_mutex_unlock (&watchdog_mutex);
-
-  return NULL;
-}
-
 void
 media_watchdog_arm (const char *what)
 {
-  g_mutex_lock (&watchdog_mutex);
-  g_assert_false (watchdog_armed);
-  watchdog_armed = TRUE;
-  g_free (watchdog_what);
-  watchdog_what = g_strdup (what);
-  g_mutex_unlock (&watchdog_mutex);
-
-  watchdog_thread = g_thread_new ("media-watchdog", watchdog_run, NULL);
+  test_watchdog_arm (what, MEDIA_TIMEOUT_US);
 }
 
 void
 media_watchdog_disarm (void)
 {
-  g_mutex_lock (&watchdog_mutex);
-  watchdog_armed = FALSE;
-  g_cond_broadcast (&watchdog_cond);
-  g_mutex_unlock (&watchdog_mutex);
-
-  g_thread_join (g_steal_pointer (&watchdog_thread));
+  test_watchdog_disarm ();
 }
 
 /* ---- reading files back ------------------------------------------------- */

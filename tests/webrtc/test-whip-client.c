@@ -25,52 +25,10 @@
 #include <gst/sdp/sdp.h>
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
+#include "test-watchdog.h"
 #include "webrtc-test-util.h"
 
 /* ---- waiting --------------------------------------------------------------------- */
-
-/* Aborts the process unless disarmed in time: guards calls that block. */
-static GMutex watchdog_mutex;
-static GCond watchdog_cond;
-static gboolean watchdog_armed;
-static const char *watchdog_what;
-static GThread *watchdog_thread;
-
-static gpointer
-watchdog_run (gpointer data)
-{
-  gint64 deadline = webrtc_test_deadline ();
-
-  g_mutex_lock (&watchdog_mutex);
-  while (watchdog_armed)
-    if (!g_cond_wait_until (&watchdog_cond, &watchdog_mutex, deadline) && watchdog_armed)
-      {
-        g_printerr ("Bail out! Timed out %s\n", watchdog_what);
-        abort ();
-      }
-  g_mutex_unlock (&watchdog_mutex);
-  return NULL;
-}
-
-static void
-watchdog_arm (const char *what)
-{
-  g_mutex_lock (&watchdog_mutex);
-  watchdog_armed = TRUE;
-  watchdog_what = what;
-  g_mutex_unlock (&watchdog_mutex);
-  watchdog_thread = g_thread_new ("watchdog", watchdog_run, NULL);
-}
-
-static void
-watchdog_disarm (void)
-{
-  g_mutex_lock (&watchdog_mutex);
-  watchdog_armed = FALSE;
-  g_cond_broadcast (&watchdog_cond);
-  g_mutex_unlock (&watchdog_mutex);
-  g_thread_join (g_steal_pointer (&watchdog_thread));
-}
 
 /* ---- the server's WebRTC peer ------------------------------------------------------- */
 
@@ -912,9 +870,9 @@ fixture_stop (Fixture   *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  watchdog_arm ("stopping the runtime");
+  test_watchdog_arm ("stopping the runtime", webrtc_test_get_timeout ());
   sl_runtime_stop (fixture->runtime, mode, &error);
-  watchdog_disarm ();
+  test_watchdog_disarm ();
   g_assert_no_error (error);
 }
 
@@ -932,9 +890,9 @@ start (Fixture *fixture)
 {
   g_autoptr(GError) error = NULL;
 
-  watchdog_arm ("starting the runtime");
+  test_watchdog_arm ("starting the runtime", webrtc_test_get_timeout ());
   sl_runtime_start (fixture->runtime, &error);
-  watchdog_disarm ();
+  test_watchdog_disarm ();
   g_assert_no_error (error);
 }
 

@@ -14,6 +14,12 @@ webrtc_test_set_timeout (gint64 timeout_us)
 }
 
 gint64
+webrtc_test_get_timeout (void)
+{
+  return webrtc_test_timeout_us;
+}
+
+gint64
 webrtc_test_deadline (void)
 {
   return g_get_monotonic_time () + webrtc_test_timeout_us;

@@ -19,6 +19,7 @@ typedef gboolean (*WebrtcTestCondition) (gpointer user_data);
 /* How long one wait may take (microseconds): 20 s unless a test sets
  * another bound in main(). */
 void    webrtc_test_set_timeout     (gint64               timeout_us);
+gint64  webrtc_test_get_timeout     (void);
 /* Now plus that bound, for waits on a GCond. */
 gint64  webrtc_test_deadline        (void);
 
