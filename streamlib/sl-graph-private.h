@@ -40,5 +40,11 @@ SlGraphNode *_sl_graph_lookup_node (SlGraph    *self,
 SlGraphLink *_sl_graph_lookup_link (SlGraph    *self,
                                     const char *id);
 
+/* "drop-oldest" → SL_OVERFLOW_DROP_OLDEST…; SL_ERROR_PARSE naming @nick
+ * otherwise. JSON graphs and launch lines read policies with it. */
+gboolean     _sl_overflow_policy_from_nick (const char        *nick,
+                                            SlOverflowPolicy  *policy,
+                                            GError           **error);
+
 
 G_END_DECLS

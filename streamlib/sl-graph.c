@@ -1581,6 +1581,24 @@ sl_json_get_string (JsonObject   *object,
   return TRUE;
 }
 
+gboolean
+_sl_overflow_policy_from_nick (const char        *nick,
+                               SlOverflowPolicy  *policy,
+                               GError           **error)
+{
+  g_autoptr(GEnumClass) policies = g_type_class_ref (SL_TYPE_OVERFLOW_POLICY);
+  GEnumValue *value = g_enum_get_value_by_nick (policies, nick);
+
+  if (value == NULL)
+    {
+      g_set_error (error, SL_ERROR, SL_ERROR_PARSE,
+                   _("unknown overflow policy “%s” (use drop-oldest, drop-newest or block)"), nick);
+      return FALSE;
+    }
+  *policy = value->value;
+  return TRUE;
+}
+
 /* A JSON array of strings into a G_TYPE_STRV @value (uninitialised). */
 static gboolean
 sl_json_string_list (JsonNode    *array_node,
@@ -1736,19 +1754,10 @@ sl_graph_load_link (SlGraph   *graph,
         }
     }
 
-  if (overflow != NULL)
+  if (overflow != NULL && !_sl_overflow_policy_from_nick (overflow, &policy, error))
     {
-      g_autoptr(GEnumClass) policies = g_type_class_ref (SL_TYPE_OVERFLOW_POLICY);
-      GEnumValue *value = g_enum_get_value_by_nick (policies, overflow);
-
-      if (value == NULL)
-        {
-          g_set_error (error, SL_ERROR, SL_ERROR_PARSE,
-                       _("%s: unknown overflow policy “%s” (use drop-oldest, drop-newest or block)"),
-                       where, overflow);
-          return FALSE;
-        }
-      policy = value->value;
+      g_prefix_error (error, "%s: ", where);
+      return FALSE;
     }
 
   id = sl_graph_link (graph, from, to, error);

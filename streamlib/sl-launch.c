@@ -11,9 +11,9 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
-#include "sl-enum-types.h"
 #include "sl-error.h"
 #include "sl-graph.h"
+#include "sl-graph-private.h"
 #include "sl-runtime.h"
 
 /* A launch line is read in three passes, so that every syntax error is found
@@ -400,20 +400,9 @@ sl_launch_configure_link (SlGraph     *graph,
       capacity = (guint) parsed;
     }
 
-  if (link->overflow != NULL)
-    {
-      g_autoptr(GEnumClass) policies = g_type_class_ref (SL_TYPE_OVERFLOW_POLICY);
-      GEnumValue *value = g_enum_get_value_by_nick (policies, link->overflow->value);
-
-      if (value == NULL)
-        {
-          g_set_error (error, SL_ERROR, SL_ERROR_PARSE,
-                       _("“%s” at position %u: unknown overflow policy “%s” (use drop-oldest, drop-newest or block)"),
-                       link->overflow->text, link->overflow->position, link->overflow->value);
-          return FALSE;
-        }
-      policy = value->value;
-    }
+  if (link->overflow != NULL &&
+      !_sl_overflow_policy_from_nick (link->overflow->value, &policy, error))
+    return sl_launch_blame (link->overflow, error);
 
   return sl_graph_configure_link (graph, id, capacity, policy, error);
 }
